@@ -1,0 +1,204 @@
+/*
+ * Opening and closing the cache, its transactions and its error messages.
+ */
+#include "cache_internal.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define BUSY_MS_DEFAULT 5000
+
+sqlite3 *cache_db(struct cache *c)
+{
+	return c->db;
+}
+
+const char *cache_path(const struct cache *c)
+{
+	return c->path;
+}
+
+void cache_set_author(struct cache *c, const char *author)
+{
+	free(c->author);
+	c->author = xstrdup(author);
+}
+
+int cache_fail(struct cache *c, const char *what, char **err)
+{
+	int code = sqlite3_extended_errcode(c->db) & 0xff;
+	switch (code) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return err_set(err, "cache %s is locked by another process (waited %.1f s); "
+			       "try again when it is done", c->path, c->busy_ms / 1000.0);
+	case SQLITE_NOTADB:
+		return err_set(err, "%s is not a noron cache (not an SQLite database)", c->path);
+	case SQLITE_CORRUPT:
+		return err_set(err, "cache %s is damaged (%s): restore it from a backup or "
+			       "sync into a new one", c->path, sqlite3_errmsg(c->db));
+	case SQLITE_FULL:
+		return err_set(err, "cache %s: the disk is full; nothing was changed", c->path);
+	case SQLITE_READONLY:
+	case SQLITE_CANTOPEN:
+	case SQLITE_IOERR:
+	case SQLITE_PERM:
+		return err_set(err, "cannot write cache %s: %s", c->path, sqlite3_errmsg(c->db));
+	default:
+		return err_set(err, "cache %s: %s failed: %s", c->path, what, sqlite3_errmsg(c->db));
+	}
+}
+
+sqlite3_stmt *cache_prepare(struct cache *c, const char *sql, char **err)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		cache_fail(c, "a query", err);
+		return NULL;
+	}
+	return st;
+}
+
+static int exec(struct cache *c, const char *sql, char **err)
+{
+	if (sqlite3_exec(c->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return cache_fail(c, "an update", err);
+	return 0;
+}
+
+int cache_begin(struct cache *c, char **err)
+{
+	if (c->depth++)
+		return 0;
+	if (exec(c, "BEGIN IMMEDIATE", err)) {
+		c->depth = 0;
+		return -1;
+	}
+	return 0;
+}
+
+int cache_commit(struct cache *c, char **err)
+{
+	if (--c->depth)
+		return 0;
+	if (exec(c, "COMMIT", err)) {
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+void cache_rollback(struct cache *c)
+{
+	if (c->depth && !--c->depth)
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	else if (c->depth)
+		c->depth = 1;	/* an inner failure dooms the outer transaction */
+}
+
+/* Creates the directories above path, as mkdir -p would. */
+static int make_parents(const char *path, char **err)
+{
+	char *dir = xstrdup(path);
+	int rc = 0;
+	for (char *p = dir + 1; *p && !rc; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0700) && errno != EEXIST)
+			rc = err_set(err, "cannot create directory %s: %s", dir, strerror(errno));
+		*p = '/';
+	}
+	free(dir);
+	return rc;
+}
+
+static int busy_ms(void)
+{
+	const char *e = getenv("NORON_BUSY_TIMEOUT");
+	int v = e ? atoi(e) : 0;
+	return v > 0 ? v : BUSY_MS_DEFAULT;
+}
+
+static int check_path(const char *path, unsigned flags, bool *exists, char **err)
+{
+	struct stat sb;
+	*exists = stat(path, &sb) == 0;
+	if (*exists && S_ISDIR(sb.st_mode))
+		return err_set(err, "%s is a directory, not a cache file", path);
+	if (*exists && (flags & CACHE_NEW))
+		return err_set(err, "a cache already exists at %s", path);
+	if (!*exists && !(flags & CACHE_CREATE))
+		return err_set(err, "no cache at %s (create one with 'noron init')", path);
+	if (!*exists)
+		return make_parents(path, err);
+	return 0;
+}
+
+static int open_db(struct cache *c, bool exists, char **err)
+{
+	int mode = SQLITE_OPEN_READWRITE | (exists ? 0 : SQLITE_OPEN_CREATE);
+	if (sqlite3_open_v2(c->path, &c->db, mode | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		if (!exists && access(c->path, F_OK))
+			return err_set(err, "cannot create cache %s: %s", c->path,
+				       sqlite3_errmsg(c->db));
+		return cache_fail(c, "opening", err);
+	}
+	c->busy_ms = busy_ms();
+	sqlite3_busy_timeout(c->db, c->busy_ms);
+	sqlite3_extended_result_codes(c->db, 1);
+	if (exec(c, "PRAGMA foreign_keys=ON", err))
+		return -1;
+	/* A first read tells a database from any other file. */
+	if (exec(c, "SELECT count(*) FROM sqlite_master", err))
+		return -1;
+	return exec(c, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL", err);
+}
+
+/* Removes a cache that could not be made, with its WAL files. */
+static void remove_files(const char *path)
+{
+	static const char *const suffixes[] = { "", "-wal", "-shm" };
+	for (size_t i = 0; i < 3; i++) {
+		char *f = str_printf("%s%s", path, suffixes[i]);
+		unlink(f);
+		free(f);
+	}
+}
+
+int cache_open(const char *path, unsigned flags, struct cache **out, char **err)
+{
+	bool exists;
+	*out = NULL;
+	if (check_path(path, flags, &exists, err))
+		return -1;
+	struct cache *c = xmalloc(sizeof *c);
+	*c = (struct cache){ .path = xstrdup(path) };
+	int rc = open_db(c, exists, err);
+	if (!rc)
+		rc = schema_migrate(c, err);
+	if (!rc && !exists && (flags & CACHE_SEED))
+		rc = seed_load(c, err);
+	if (rc) {
+		cache_close(c);
+		if (!exists)
+			remove_files(path);
+		return -1;
+	}
+	*out = c;
+	return 0;
+}
+
+void cache_close(struct cache *c)
+{
+	if (!c)
+		return;
+	sqlite3_close_v2(c->db);
+	free(c->path);
+	free(c->author);
+	free(c);
+}

@@ -1,0 +1,124 @@
+/*
+ * The local cache: one SQLite file holding every record as a JSON document,
+ * its history, the full-text index and the state the sync needs
+ * (DESIGN.md section 4). Every edit is one transaction.
+ */
+#ifndef NORON_CACHE_H
+#define NORON_CACHE_H
+
+#include <cJSON.h>
+#include <stdbool.h>
+#include <sqlite3.h>
+
+#include "fields.h"
+
+#define CACHE_SCHEMA_VERSION 1
+
+struct cache;
+
+enum {
+	CACHE_CREATE = 1 << 0,	/* create the file if it does not exist */
+	CACHE_SEED = 1 << 1,	/* load the seed into a new cache */
+	CACHE_NEW = 1 << 2,	/* refuse an existing file (noron init) */
+};
+
+int cache_open(const char *path, unsigned flags, struct cache **out, char **err);
+void cache_close(struct cache *c);
+sqlite3 *cache_db(struct cache *c);
+const char *cache_path(const struct cache *c);
+
+/* Who signs edits ("user@institution"), kept in updated_by. */
+void cache_set_author(struct cache *c, const char *author);
+
+/* Transactions: cache_begin takes the write lock at once. */
+int cache_begin(struct cache *c, char **err);
+int cache_commit(struct cache *c, char **err);
+void cache_rollback(struct cache *c);
+
+/* A message for a failed SQLite call, naming a locked, full or broken cache. */
+int cache_fail(struct cache *c, const char *what, char **err);
+
+struct cache_doc {
+	cJSON *body;
+	char *rev;
+	bool dirty, deleted;
+	char *rejected;
+};
+void cache_doc_free(struct cache_doc *d);
+
+/* 1 found (deleted ones too), 0 missing, -1 error. */
+int cache_get(struct cache *c, const char *id, struct cache_doc *out, char **err);
+
+/* True when a live record with this id and type exists (a ref_exists_fn). */
+bool cache_ref_exists(void *cache, const char *id, const char *type);
+
+/* History kinds. */
+#define HIST_ADD "add"
+#define HIST_EDIT "edit"
+#define HIST_DELETE "delete"
+#define HIST_UNDO "undo"
+#define HIST_IMPORT "import"
+
+/* How cache_store writes a record. */
+struct store_opts {
+	const char *kind;	/* history kind; NULL writes no history (seed, pull) */
+	bool deleted;		/* leave a tombstone */
+	bool keep_meta;		/* keep updated_at/by as given (import) */
+	bool clean;		/* the body matches the endpoint: not an unsynced edit */
+	bool skip_refs;		/* references are checked later in the transaction */
+	long long batch;	/* history rows with one batch undo together; 0: new */
+};
+
+/* Writes a record inside an open transaction: stamps updated_at/by (unless
+ * keep_meta), checks it, then stores the doc, its history row and its
+ * search row. Returns 1 when written, 0 when unchanged, -1 on error. */
+int cache_store(struct cache *c, cJSON *doc, struct store_opts *o, char **err);
+
+/* One edit as its own transaction. */
+int cache_save(struct cache *c, cJSON *doc, const char *kind, char **err);
+int cache_delete(struct cache *c, const char *id, char **err);
+
+/* Live records that refer to id: count, and one of them in *example. */
+int cache_referrers(struct cache *c, const char *id, long *count, char **example, char **err);
+
+/* Undoes the last local edit (or batch of edits) not undone yet. *what
+ * describes it. Returns 1 when something was undone, 0 when nothing is left. */
+int cache_undo(struct cache *c, char **what, char **err);
+
+/* A listing, a window at a time, in the type's order (areas as a tree). */
+struct cache_row {
+	const char *id;
+	cJSON *body;
+	int depth;		/* tree depth of an area */
+	bool dirty;
+	double rank;		/* search: lower is better */
+};
+typedef int (*cache_row_fn)(void *ctx, const struct cache_row *row);
+
+int cache_list(struct cache *c, const struct type_def *t, const char *filter,
+	       long offset, long limit, cache_row_fn fn, void *ctx, char **err);
+long cache_count(struct cache *c, const struct type_def *t, const char *filter, char **err);
+int cache_search(struct cache *c, const char *text, long offset, long limit,
+		 cache_row_fn fn, void *ctx, char **err);
+
+/* A record's history, newest first. */
+struct cache_hist {
+	long long seq, batch;
+	const char *kind, *at, *by;
+	cJSON *before, *after;
+	bool undone;
+};
+typedef int (*cache_hist_fn)(void *ctx, const struct cache_hist *h);
+int cache_history(struct cache *c, const char *id, cache_hist_fn fn, void *ctx, char **err);
+
+struct cache_status {
+	long records, unsynced, conflicts, rejected, deleted;
+	char *last_sync, *last_error, *endpoint;
+};
+int cache_status(struct cache *c, struct cache_status *st, char **err);
+void cache_status_free(struct cache_status *st);
+
+/* Builds the FTS5 query that finds every word of text as a prefix. */
+char *search_query(const char *text);
+
+#endif

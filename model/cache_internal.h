@@ -1,0 +1,26 @@
+/*
+ * What the cache's own files share and nothing else sees.
+ */
+#ifndef NORON_CACHE_INTERNAL_H
+#define NORON_CACHE_INTERNAL_H
+
+#include "cache.h"
+
+struct cache {
+	sqlite3 *db;
+	char *path;
+	char *author;
+	int busy_ms;
+	int depth;		/* nesting of cache_begin */
+};
+
+/* Prepares sql; on failure sets *err through cache_fail. */
+sqlite3_stmt *cache_prepare(struct cache *c, const char *sql, char **err);
+
+int schema_migrate(struct cache *c, char **err);
+int schema_indexes(struct cache *c, char **err);
+
+/* Loads the seed records built into the program. */
+int seed_load(struct cache *c, char **err);
+
+#endif

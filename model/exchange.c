@@ -1,0 +1,154 @@
+/*
+ * JSON import and export, and the seed a new cache starts from (see
+ * exchange.h). Import and seed share one path into the cache.
+ */
+#include "exchange.h"
+#include "cache_internal.h"
+#include "files.h"
+#include "record.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+extern const char noron_seed_json[];
+
+static cJSON *parse_export(const char *text, const char *name, char **err)
+{
+	const char *end = NULL;
+	cJSON *root = cJSON_ParseWithOpts(text, &end, 1);
+	if (!root) {
+		const char *at = cJSON_GetErrorPtr();
+		err_set(err, "%s: broken JSON at line %d", name, text_line_of(text, at ? at : text));
+		return NULL;
+	}
+	cJSON *records = cJSON_IsArray(root) ? root
+		: cJSON_GetObjectItemCaseSensitive(root, "records");
+	if (!cJSON_IsArray(records)) {
+		cJSON_Delete(root);
+		err_set(err, "%s: not a noron export (no \"records\" list)", name);
+		return NULL;
+	}
+	return root;
+}
+
+static int import_one(struct cache *c, cJSON *doc, struct store_opts *o,
+		      struct import_stats *stats, char **err)
+{
+	if (!cJSON_IsObject(doc))
+		return err_set(err, "a record must be a JSON object");
+	if (record_normalize(doc, err))
+		return -1;
+	o->keep_meta = cJSON_GetObjectItemCaseSensitive(doc, "updated_at") != NULL;
+	cJSON_DeleteItemFromObjectCaseSensitive(doc, "_rev");
+	const char *id = record_id(doc);
+	bool existed = id && cache_ref_exists(c, id, record_type(doc) ? record_type(doc)->name : "");
+	int rc = cache_store(c, doc, o, err);
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		stats->unchanged++;
+	else if (existed)
+		stats->updated++;
+	else
+		stats->added++;
+	return 0;
+}
+
+/* Prefixes *err with where in the file the bad record is. */
+static int at_record(char **err, const char *name, int index)
+{
+	char *inner = *err;
+	*err = NULL;
+	err_set(err, "%s: record %d: %s", name, index + 1, inner);
+	free(inner);
+	return -1;
+}
+
+static int import_records(struct cache *c, cJSON *records, const char *name, bool seed,
+			  struct import_stats *stats, char **err)
+{
+	struct store_opts o = { .kind = seed ? NULL : HIST_IMPORT, .clean = seed,
+				.skip_refs = true };
+	int i = 0;
+	cJSON *doc;
+	cJSON_ArrayForEach(doc, records) {
+		if (import_one(c, doc, &o, stats, err))
+			return at_record(err, name, i);
+		i++;
+	}
+	/* References are checked once every record of the file is in. */
+	i = 0;
+	cJSON_ArrayForEach(doc, records) {
+		if (record_check(doc, cache_ref_exists, c, err))
+			return at_record(err, name, i);
+		i++;
+	}
+	return 0;
+}
+
+static int import_text(struct cache *c, const char *text, const char *name, bool seed,
+		       struct import_stats *stats, char **err)
+{
+	*stats = (struct import_stats){ 0 };
+	cJSON *root = parse_export(text, name, err);
+	if (!root)
+		return -1;
+	cJSON *records = cJSON_IsArray(root) ? root
+		: cJSON_GetObjectItemCaseSensitive(root, "records");
+	int rc = cache_begin(c, err);
+	if (!rc && import_records(c, records, name, seed, stats, err)) {
+		cache_rollback(c);
+		*stats = (struct import_stats){ 0 };
+		rc = -1;
+	} else if (!rc) {
+		rc = cache_commit(c, err);
+	}
+	cJSON_Delete(root);
+	return rc;
+}
+
+int import_json(struct cache *c, const char *text, const char *name,
+		struct import_stats *stats, char **err)
+{
+	return import_text(c, text, name, false, stats, err);
+}
+
+int seed_load(struct cache *c, char **err)
+{
+	struct import_stats stats;
+	return import_text(c, noron_seed_json, "seed", true, &stats, err);
+}
+
+static int export_type(struct cache *c, const struct type_def *t, FILE *out, long *n,
+		       char **err)
+{
+	sqlite3_stmt *st = cache_prepare(c, "SELECT body FROM docs WHERE type = ? AND deleted = 0"
+					 " ORDER BY id", err);
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, t->name, -1, SQLITE_STATIC);
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+		fprintf(out, "%s\n  %s", (*n)++ ? "," : "", sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return step == SQLITE_DONE ? 0 : cache_fail(c, "reading records", err);
+}
+
+int export_json(struct cache *c, FILE *out, char **err)
+{
+	char *now = now_utc();
+	fprintf(out, "{\"noron\": \"export\", \"version\": 1, \"exported_at\": \"%s\", "
+		"\"records\": [", now);
+	free(now);
+	long n = 0;
+	/* One read transaction: the export is one consistent picture. */
+	if (sqlite3_exec(cache_db(c), "BEGIN", NULL, NULL, NULL))
+		return cache_fail(c, "reading records", err);
+	int rc = 0;
+	for (size_t i = 0; i < record_type_count && !rc; i++)
+		rc = export_type(c, record_types[i], out, &n, err);
+	sqlite3_exec(cache_db(c), "COMMIT", NULL, NULL, NULL);
+	fputs("\n]}\n", out);
+	return rc;
+}

@@ -1,0 +1,116 @@
+/*
+ * The cache's schema and its forward migrations, one step per version in
+ * PRAGMA user_version. Listing indexes come from the field tables.
+ */
+#include "cache_internal.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* migrations[v] takes a cache from version v to v + 1. */
+static const char *const migrations[] = {
+	"CREATE TABLE docs("
+	"  n INTEGER PRIMARY KEY,"	/* stable rowid shared with the search index */
+	"  id TEXT NOT NULL UNIQUE,"
+	"  type TEXT NOT NULL,"
+	"  body TEXT NOT NULL CHECK(json_valid(body)),"
+	"  rev TEXT,"			/* endpoint revision the body derives from */
+	"  base TEXT,"			/* body as of rev: ancestor for a 3-way merge */
+	"  dirty INTEGER NOT NULL DEFAULT 0,"
+	"  deleted INTEGER NOT NULL DEFAULT 0,"
+	"  rejected TEXT,"		/* why the endpoint refused the last push */
+	"  updated_at TEXT NOT NULL);"
+	"CREATE INDEX docs_dirty ON docs(dirty) WHERE dirty = 1;"
+	"CREATE INDEX docs_type ON docs(type, deleted);"
+	"CREATE TABLE history("
+	"  seq INTEGER PRIMARY KEY,"
+	"  id TEXT NOT NULL REFERENCES docs(id),"
+	"  kind TEXT NOT NULL,"
+	"  before TEXT, after TEXT,"	/* NULL: the record did not exist or was deleted */
+	"  at TEXT NOT NULL, by TEXT,"
+	"  batch INTEGER NOT NULL,"
+	"  undone INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX history_id ON history(id, seq);"
+	"CREATE INDEX history_undo ON history(batch) WHERE undone = 0;"
+	"CREATE TABLE conflicts("
+	"  id TEXT PRIMARY KEY REFERENCES docs(id),"
+	"  mine TEXT, theirs TEXT, theirs_rev TEXT, base TEXT, fields TEXT, at TEXT);"
+	"CREATE TABLE sync_state("
+	"  endpoint TEXT PRIMARY KEY, last_seq TEXT, last_ok TEXT, last_error TEXT);"
+	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	"INSERT INTO meta VALUES('uuid', lower(hex(randomblob(16))));"
+	"INSERT INTO meta VALUES('created_at', strftime('%Y-%m-%dT%H:%M:%SZ','now'));"
+	"CREATE VIRTUAL TABLE search USING fts5(text, tokenize = 'unicode61');",
+};
+
+#define LATEST ((int)(sizeof migrations / sizeof migrations[0]))
+
+_Static_assert(LATEST == CACHE_SCHEMA_VERSION, "one migration per schema version");
+
+static int user_version(struct cache *c, int *v, int *tables, char **err)
+{
+	sqlite3_stmt *st = cache_prepare(c, "SELECT (SELECT user_version FROM pragma_user_version),"
+					 " (SELECT count(*) FROM sqlite_master)", err);
+	if (!st)
+		return -1;
+	int rc = sqlite3_step(st) == SQLITE_ROW ? 0 : cache_fail(c, "reading the version", err);
+	*v = sqlite3_column_int(st, 0);
+	*tables = sqlite3_column_int(st, 1);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int migrate_locked(struct cache *c, char **err)
+{
+	int v, tables;
+	if (user_version(c, &v, &tables, err))
+		return -1;
+	if (v == 0 && tables > 0)
+		return err_set(err, "%s is an SQLite database but not a noron cache", c->path);
+	if (v > LATEST)
+		return err_set(err, "cache %s was written by a newer noron (schema %d; this "
+			       "one knows %d): upgrade noron", c->path, v, LATEST);
+	for (; v < LATEST; v++) {
+		char *bump = str_printf("PRAGMA user_version = %d", v + 1);
+		int rc = sqlite3_exec(c->db, migrations[v], NULL, NULL, NULL)
+			|| sqlite3_exec(c->db, bump, NULL, NULL, NULL);
+		free(bump);
+		if (rc)
+			return cache_fail(c, "upgrading the schema", err);
+	}
+	return schema_indexes(c, err);
+}
+
+int schema_migrate(struct cache *c, char **err)
+{
+	int v, tables;
+	if (user_version(c, &v, &tables, err))
+		return -1;
+	if (v == LATEST)
+		return 0;
+	if (cache_begin(c, err))
+		return -1;
+	if (migrate_locked(c, err)) {
+		cache_rollback(c);
+		return -1;
+	}
+	return cache_commit(c, err);
+}
+
+/* One partial index per type over its sort expression, so a listing reads
+ * only the window it shows. */
+int schema_indexes(struct cache *c, char **err)
+{
+	struct buf b = { 0 };
+	for (size_t i = 0; i < record_type_count; i++) {
+		const struct type_def *t = record_types[i];
+		buf_printf(&b, "CREATE INDEX IF NOT EXISTS docs_sort_%s ON docs(%s, id) "
+			   "WHERE type = '%s' AND deleted = 0;", t->name, t->sort, t->name);
+	}
+	buf_puts(&b, "CREATE INDEX IF NOT EXISTS docs_area_parent ON "
+		 "docs(json_extract(body, '$.parent')) WHERE type = 'area' AND deleted = 0;");
+	int rc = sqlite3_exec(c->db, b.s, NULL, NULL, NULL);
+	free(b.s);
+	return rc ? cache_fail(c, "creating indexes", err) : 0;
+}

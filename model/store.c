@@ -1,0 +1,231 @@
+/*
+ * The one write path of the cache: a record, its history row and its search
+ * row, together. Edits, deletes, undo, import and the seed all come here.
+ */
+#include "cache_internal.h"
+#include "record.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void cache_doc_free(struct cache_doc *d)
+{
+	cJSON_Delete(d->body);
+	free(d->rev);
+	free(d->rejected);
+	*d = (struct cache_doc){ 0 };
+}
+
+static char *column_text(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+	return s ? xstrdup((const char *)s) : NULL;
+}
+
+int cache_get(struct cache *c, const char *id, struct cache_doc *out, char **err)
+{
+	*out = (struct cache_doc){ 0 };
+	sqlite3_stmt *st = cache_prepare(c, "SELECT body, rev, dirty, deleted, rejected "
+					 "FROM docs WHERE id = ?", err);
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->body = cJSON_Parse((const char *)sqlite3_column_text(st, 0));
+		out->rev = column_text(st, 1);
+		out->dirty = sqlite3_column_int(st, 2);
+		out->deleted = sqlite3_column_int(st, 3);
+		out->rejected = column_text(st, 4);
+		rc = out->body ? 1 : err_set(err, "cache %s: record %s is not valid JSON",
+					      c->path, id);
+	} else {
+		rc = rc == SQLITE_DONE ? 0 : cache_fail(c, "reading a record", err);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+bool cache_ref_exists(void *cache, const char *id, const char *type)
+{
+	struct cache *c = cache;
+	sqlite3_stmt *st = cache_prepare(c, "SELECT 1 FROM docs WHERE id = ? AND type = ? "
+					 "AND deleted = 0", NULL);
+	if (!st)
+		return false;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, type, -1, SQLITE_STATIC);
+	bool found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return found;
+}
+
+/* Refuses a parent that would make the area tree a loop. */
+static int check_no_cycle(struct cache *c, const cJSON *doc, char **err)
+{
+	const cJSON *p = cJSON_GetObjectItemCaseSensitive(doc, "parent");
+	char *at = cJSON_IsString(p) ? xstrdup(p->valuestring) : NULL;
+	int rc = 0;
+	for (int depth = 0; at && !rc; depth++) {
+		if (!strcmp(at, record_id(doc)) || depth > 64) {
+			rc = err_set(err, "%s: field 'parent': %s would make the tree a loop",
+				     record_id(doc), p->valuestring);
+			break;
+		}
+		struct cache_doc d;
+		int found = cache_get(c, at, &d, err);
+		free(at);
+		at = NULL;
+		if (found < 0)
+			rc = -1;
+		const cJSON *up = found > 0 ? cJSON_GetObjectItemCaseSensitive(d.body, "parent") : NULL;
+		if (cJSON_IsString(up))
+			at = xstrdup(up->valuestring);
+		cache_doc_free(&d);
+	}
+	free(at);
+	return rc;
+}
+
+static void stamp(struct cache *c, cJSON *doc, const struct cache_doc *old)
+{
+	char *now = now_utc();
+	const cJSON *created = old->body ? cJSON_GetObjectItemCaseSensitive(old->body,
+									   "created_at") : NULL;
+	cJSON_DeleteItemFromObjectCaseSensitive(doc, "created_at");
+	cJSON_DeleteItemFromObjectCaseSensitive(doc, "updated_at");
+	cJSON_DeleteItemFromObjectCaseSensitive(doc, "updated_by");
+	cJSON_DeleteItemFromObjectCaseSensitive(doc, "_rev");
+	cJSON_AddStringToObject(doc, "created_at", cJSON_IsString(created)
+				? created->valuestring : now);
+	cJSON_AddStringToObject(doc, "updated_at", now);
+	cJSON_AddStringToObject(doc, "updated_by", c->author ? c->author : "unknown");
+	free(now);
+}
+
+static int write_doc(struct cache *c, const char *id, const char *type, const char *body,
+		     const struct store_opts *o, char **err)
+{
+	sqlite3_stmt *st = cache_prepare(c,
+		"INSERT INTO docs(id, type, body, dirty, deleted, updated_at, base)"
+		" VALUES(?1, ?2, ?3, ?4, ?5, strftime('%Y-%m-%dT%H:%M:%SZ','now'), ?6)"
+		" ON CONFLICT(id) DO UPDATE SET type = ?2, body = ?3, dirty = ?4, deleted = ?5,"
+		" updated_at = excluded.updated_at, rejected = NULL,"
+		" base = CASE WHEN ?4 = 0 THEN ?3 ELSE base END", err);
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, type, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, body, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, !o->clean);
+	sqlite3_bind_int(st, 5, o->deleted);
+	if (o->clean)
+		sqlite3_bind_text(st, 6, body, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : cache_fail(c, "saving a record", err);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int write_search(struct cache *c, const char *id, const cJSON *doc, bool deleted,
+			char **err)
+{
+	sqlite3_stmt *del = cache_prepare(c, "DELETE FROM search WHERE rowid = "
+					  "(SELECT n FROM docs WHERE id = ?)", err);
+	if (!del)
+		return -1;
+	sqlite3_bind_text(del, 1, id, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(del) == SQLITE_DONE ? 0 : cache_fail(c, "indexing", err);
+	sqlite3_finalize(del);
+	if (rc || deleted)
+		return rc;
+	sqlite3_stmt *ins = cache_prepare(c, "INSERT INTO search(rowid, text) "
+					  "SELECT n, ? FROM docs WHERE id = ?", err);
+	if (!ins)
+		return -1;
+	char *text = record_search_text(doc);
+	sqlite3_bind_text(ins, 1, text, -1, SQLITE_STATIC);
+	sqlite3_bind_text(ins, 2, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(ins) == SQLITE_DONE ? 0 : cache_fail(c, "indexing", err);
+	sqlite3_finalize(ins);
+	free(text);
+	return rc;
+}
+
+static int write_history(struct cache *c, const char *id, const char *before,
+			 const char *after, struct store_opts *o, char **err)
+{
+	sqlite3_stmt *st = cache_prepare(c,
+		"INSERT INTO history(id, kind, before, after, at, by, batch) VALUES(?, ?, ?, ?,"
+		" strftime('%Y-%m-%dT%H:%M:%SZ','now'), ?, coalesce(?, (SELECT coalesce(max(seq),"
+		" 0) + 1 FROM history))) RETURNING batch", err);
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, o->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, before, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, after, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, c->author, -1, SQLITE_STATIC);
+	if (o->batch)
+		sqlite3_bind_int64(st, 6, o->batch);
+	int rc = sqlite3_step(st) == SQLITE_ROW ? 0 : cache_fail(c, "recording history", err);
+	if (!rc)
+		o->batch = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static bool same_body(const struct cache_doc *old, const cJSON *doc, bool deleted)
+{
+	return old->body && old->deleted == deleted && cJSON_Compare(old->body, doc, 1);
+}
+
+static int store_checked(struct cache *c, cJSON *doc, struct store_opts *o,
+			 const struct cache_doc *old, char **err)
+{
+	const char *id = record_id(doc);
+	if (same_body(old, doc, o->deleted) && (!o->clean || !old->dirty))
+		return 0;
+	char *body = cJSON_PrintUnformatted(doc);
+	char *before = old->body && !old->deleted ? cJSON_PrintUnformatted(old->body) : NULL;
+	int rc = write_doc(c, id, record_type(doc)->name, body, o, err);
+	if (!rc)
+		rc = write_search(c, id, doc, o->deleted, err);
+	if (!rc && o->kind)
+		rc = write_history(c, id, before, o->deleted ? NULL : body, o, err);
+	free(body);
+	free(before);
+	return rc ? -1 : 1;
+}
+
+int cache_store(struct cache *c, cJSON *doc, struct store_opts *o, char **err)
+{
+	struct cache_doc old;
+	const char *id = record_id(doc);
+	if (!id)
+		return err_set(err, "record without an _id");
+	if (cache_get(c, id, &old, err) < 0)
+		return -1;
+	if (!o->keep_meta)
+		stamp(c, doc, &old);
+	int rc = record_check(doc, o->skip_refs || o->deleted ? NULL : cache_ref_exists, c, err);
+	if (!rc && !o->deleted && field_find(record_type(doc), "parent"))
+		rc = check_no_cycle(c, doc, err);
+	if (!rc)
+		rc = store_checked(c, doc, o, &old, err);
+	cache_doc_free(&old);
+	return rc;
+}
+
+int cache_save(struct cache *c, cJSON *doc, const char *kind, char **err)
+{
+	struct store_opts o = { .kind = kind };
+	if (cache_begin(c, err))
+		return -1;
+	int rc = cache_store(c, doc, &o, err);
+	if (rc < 0) {
+		cache_rollback(c);
+		return -1;
+	}
+	return cache_commit(c, err) ? -1 : rc;
+}

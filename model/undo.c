@@ -1,0 +1,156 @@
+/*
+ * Deleting records and undoing local edits. A delete leaves a tombstone the
+ * sync carries; an undo writes the earlier body back as a new edit, so the
+ * history keeps every step.
+ */
+#include "cache_internal.h"
+#include "record.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int cache_referrers(struct cache *c, const char *id, long *count, char **example, char **err)
+{
+	/* The quoted id in a body is a reference (ids hold no quote). */
+	sqlite3_stmt *st = cache_prepare(c, "SELECT count(*), min(id) FROM docs WHERE deleted = 0 "
+					 "AND id != ?1 AND instr(body, '\"' || ?1 || '\"') > 0", err);
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st) == SQLITE_ROW ? 0 : cache_fail(c, "finding references", err);
+	*count = sqlite3_column_int64(st, 0);
+	*example = *count ? xstrdup((const char *)sqlite3_column_text(st, 1)) : NULL;
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int check_unreferenced(struct cache *c, const char *id, char **err)
+{
+	long n;
+	char *example;
+	if (cache_referrers(c, id, &n, &example, err))
+		return -1;
+	if (!n)
+		return 0;
+	err_set(err, "%s is referred to by %ld record%s (e.g. %s): change or delete %s first",
+		id, n, n == 1 ? "" : "s", example, n == 1 ? "it" : "them");
+	free(example);
+	return -1;
+}
+
+static int delete_locked(struct cache *c, const char *id, struct store_opts *o, char **err)
+{
+	struct cache_doc d;
+	int found = cache_get(c, id, &d, err);
+	if (found < 0)
+		return -1;
+	int rc = found && !d.deleted ? 0 : err_set(err, "no record %s", id);
+	if (!rc)
+		rc = check_unreferenced(c, id, err);
+	if (!rc)
+		rc = cache_store(c, d.body, o, err) < 0 ? -1 : 0;
+	cache_doc_free(&d);
+	return rc;
+}
+
+int cache_delete(struct cache *c, const char *id, char **err)
+{
+	struct store_opts o = { .kind = HIST_DELETE, .deleted = true };
+	if (cache_begin(c, err))
+		return -1;
+	if (delete_locked(c, id, &o, err)) {
+		cache_rollback(c);
+		return -1;
+	}
+	return cache_commit(c, err);
+}
+
+/* Writes one history row's "before" back. */
+static int undo_row(struct cache *c, const char *id, const char *before, struct store_opts *o,
+		    char **err)
+{
+	if (!before) {
+		o->deleted = true;
+		int rc = delete_locked(c, id, o, err);
+		o->deleted = false;
+		return rc;
+	}
+	cJSON *doc = cJSON_Parse(before);
+	if (!doc)
+		return err_set(err, "history of %s is damaged", id);
+	int rc = cache_store(c, doc, o, err) < 0 ? -1 : 0;
+	cJSON_Delete(doc);
+	return rc;
+}
+
+static long long last_batch(struct cache *c, char **err)
+{
+	sqlite3_stmt *st = cache_prepare(c, "SELECT max(batch) FROM history WHERE undone = 0 "
+					 "AND kind IN ('add', 'edit', 'delete', 'import')", err);
+	if (!st)
+		return -1;
+	long long b = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0)
+		: cache_fail(c, "reading history", err);
+	sqlite3_finalize(st);
+	return b;
+}
+
+/* Undoes every row of a batch, newest first, and describes what it did. */
+static int undo_batch(struct cache *c, long long batch, char **what, char **err)
+{
+	sqlite3_stmt *st = cache_prepare(c, "SELECT seq, id, kind, before FROM history "
+					 "WHERE batch = ? AND undone = 0 ORDER BY seq DESC", err);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, batch);
+	struct store_opts o = { .kind = HIST_UNDO, .keep_meta = false };
+	int rc = 0, n = 0;
+	char *first = NULL;
+	while (!rc && sqlite3_step(st) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(st, 1);
+		if (!first)
+			first = str_printf("%s of %s", sqlite3_column_text(st, 2), id);
+		rc = undo_row(c, id, (const char *)sqlite3_column_text(st, 3), &o, err);
+		n++;
+	}
+	sqlite3_finalize(st);
+	if (!rc)
+		*what = n == 1 ? str_printf("undid the %s", first)
+			: str_printf("undid %d changes (the last: %s)", n, first);
+	free(first);
+	return rc;
+}
+
+static int mark_undone(struct cache *c, long long batch, char **err)
+{
+	sqlite3_stmt *st = cache_prepare(c, "UPDATE history SET undone = 1 WHERE batch = ?", err);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, batch);
+	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : cache_fail(c, "recording history", err);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int cache_undo(struct cache *c, char **what, char **err)
+{
+	*what = NULL;
+	if (cache_begin(c, err))
+		return -1;
+	long long batch = last_batch(c, err);
+	int rc = batch < 0 ? -1 : 0;
+	if (batch > 0)
+		rc = undo_batch(c, batch, what, err);
+	if (batch > 0 && !rc)
+		rc = mark_undone(c, batch, err);
+	if (rc) {
+		cache_rollback(c);
+		free(*what);
+		*what = NULL;
+		return -1;
+	}
+	if (cache_commit(c, err))
+		return -1;
+	return batch > 0;
+}

@@ -1,0 +1,57 @@
+/*
+ * Small helpers shared by every layer: error messages, allocated strings,
+ * UTC timestamps and text that is safe to show on a terminal.
+ */
+#ifndef NORON_UTIL_H
+#define NORON_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#if defined(__GNUC__)
+#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
+#else
+#define PRINTF_LIKE(f, a)
+#endif
+
+/* An allocated, formatted string; aborts only when memory is exhausted. */
+char *str_printf(const char *fmt, ...) PRINTF_LIKE(1, 2);
+char *str_vprintf(const char *fmt, va_list ap);
+char *xstrdup(const char *s);
+void *xmalloc(size_t n);
+void *xrealloc(void *p, size_t n);
+
+/* Sets *err (when err is not NULL) to a new message, freeing an older one; returns -1. */
+int err_set(char **err, const char *fmt, ...) PRINTF_LIKE(2, 3);
+
+/* The current time in UTC as "YYYY-MM-DDTHH:MM:SSZ" (an allocated string). */
+char *now_utc(void);
+
+/* A growing string. */
+struct buf {
+	char *s;
+	size_t len, cap;
+};
+void buf_add(struct buf *b, const char *s, size_t n);
+void buf_puts(struct buf *b, const char *s);
+void buf_printf(struct buf *b, const char *fmt, ...) PRINTF_LIKE(2, 3);
+char *buf_take(struct buf *b);
+
+/* True when s is valid UTF-8 without control characters (tab and, if
+ * multiline, newline allowed). */
+bool text_is_clean(const char *s, bool multiline);
+
+/* A copy of untrusted text safe for a terminal: control characters, escape
+ * sequences and invalid UTF-8 become U+FFFD; newlines become spaces unless
+ * keep_newlines. */
+char *text_sanitize(const char *s, bool keep_newlines);
+
+/* Display columns of UTF-8 text (wcwidth per character). */
+int text_width(const char *s);
+
+/* A copy of s cut to at most cols display columns (an ellipsis marks a cut)
+ * and, when pad, filled with spaces to exactly cols. */
+char *text_fit(const char *s, int cols, bool pad);
+
+#endif

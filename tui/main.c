@@ -1,0 +1,115 @@
+/*
+ * noron's entry point: global options, the subcommand table, and usage.
+ */
+#include "config.h"	/* autoconf: PACKAGE_STRING */
+#include "cli.h"
+#include "settings.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const struct command commands[] = {
+	{ .name = "init", .args = "[--empty]", .run = cmd_init,
+	  .help = "create the cache, seeded with the charter's content unless --empty" },
+	{ .name = "list", .args = "TYPE [--json] [--filter TEXT]", .run = cmd_list,
+	  .help = "list the records of a type, in its order (areas as a tree)" },
+	{ .name = "show", .args = "ID [--json]", .run = cmd_show,
+	  .help = "show one record" },
+	{ .name = "add", .args = "TYPE FIELD=VALUE...", .run = cmd_add,
+	  .help = "add a record and print its id" },
+	{ .name = "set", .args = "ID FIELD=VALUE...", .run = cmd_set,
+	  .help = "change fields of a record (FIELD= empties one)" },
+	{ .name = "delete", .args = "ID", .run = cmd_delete,
+	  .help = "delete a record (kept as a tombstone for the sync)" },
+	{ .name = "undo", .args = "", .run = cmd_undo,
+	  .help = "undo the last local edit" },
+	{ .name = "history", .args = "ID [--json]", .run = cmd_history,
+	  .help = "the changes made to a record, newest first" },
+	{ .name = "search", .args = "TEXT [--json]", .run = cmd_search,
+	  .help = "full-text search over every record" },
+	{ .name = "status", .args = "[--json]", .run = cmd_status,
+	  .help = "unsynced edits, conflicts, rejected edits, last sync" },
+	{ .name = "export", .args = "[--format json] [-o FILE]", .run = cmd_export,
+	  .help = "write every record as JSON" },
+	{ .name = "import", .args = "FILE", .run = cmd_import,
+	  .help = "add or update records from a JSON export (all or nothing)" },
+	{ .name = "help", .args = "[TYPE]", .run = cmd_help,
+	  .help = "this text, or the fields of a record type" },
+	{ 0 },
+};
+
+static void usage(FILE *out)
+{
+	fputs("usage: noron [--db PATH] COMMAND [ARGS]\n\n"
+	      "A knowledge base of the Nordic national libraries' IT cooperation.\n\n", out);
+	for (const struct command *c = commands; c->name; c++) {
+		char *left = NULL;
+		if (asprintf(&left, "%s %s", c->name, c->args) < 0)
+			return;
+		fprintf(out, "  %-40s %s\n", left, c->help);
+		free(left);
+	}
+	fputs("\nTypes: ", out);
+	for (size_t i = 0; i < record_type_count; i++)
+		fprintf(out, "%s%s", i ? ", " : "", record_types[i]->name);
+	fputs(".\nCache: --db PATH, else $NORON_DB, else $XDG_DATA_HOME/noron/cache.db.\n"
+	      "See noron(1) for more.\n", out);
+}
+
+/* Takes the global options that come before the command. */
+static int global_options(struct cli *cli, int *argc, char ***argv)
+{
+	while (*argc > 0 && (*argv)[0][0] == '-') {
+		const char *a = (*argv)[0];
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			usage(stdout);
+			exit(EXIT_OK);
+		} else if (!strcmp(a, "--version")) {
+			puts(PACKAGE_STRING);
+			exit(EXIT_OK);
+		} else if (!strcmp(a, "--db") && *argc > 1) {
+			cli->db_path = (*argv)[1];
+			(*argc)--, (*argv)++;
+		} else if (!strncmp(a, "--db=", 5)) {
+			cli->db_path = a + 5;
+		} else {
+			return cli_usage(NULL, "unknown option '%s'", a);
+		}
+		(*argc)--, (*argv)++;
+	}
+	return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	setlocale(LC_ALL, "");
+	struct cli cli = { 0 };
+	argc--, argv++;
+	int rc = global_options(&cli, &argc, &argv);
+	if (rc)
+		return rc;
+	if (argc == 0)
+		return cli_usage(NULL, "the full-screen interface is not built yet; "
+				 "try 'noron list area'");
+	const struct command *cmd = commands;
+	while (cmd->name && strcmp(cmd->name, argv[0]))
+		cmd++;
+	if (!cmd->name)
+		return cli_usage(NULL, "unknown command '%s'", argv[0]);
+	if (!strcmp(cmd->name, "help") && argc == 1) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	char *err = NULL;
+	if (config_load(&cli.cfg, NULL, &err)) {
+		rc = cli_fail(err);
+		free(err);
+		return rc;
+	}
+	rc = cmd->run(&cli, argc - 1, argv + 1);
+	cache_close(cli.cache);
+	config_free(&cli.cfg);
+	return rc;
+}
