@@ -22,7 +22,10 @@ static const char *const migrations[] = {
 	"  rejected TEXT,"		/* why the endpoint refused the last push */
 	"  updated_at TEXT NOT NULL);"
 	"CREATE INDEX docs_dirty ON docs(dirty) WHERE dirty = 1;"
-	"CREATE INDEX docs_type ON docs(type, deleted);"
+	"CREATE TABLE links("		/* references between live records, both ways */
+	"  dst TEXT NOT NULL, src TEXT NOT NULL, field TEXT NOT NULL,"
+	"  PRIMARY KEY(dst, src, field)) WITHOUT ROWID;"
+	"CREATE INDEX links_src ON links(src);"
 	"CREATE TABLE history("
 	"  seq INTEGER PRIMARY KEY,"
 	"  id TEXT NOT NULL REFERENCES docs(id),"

@@ -152,6 +152,55 @@ static int write_search(struct cache *c, const char *id, const cJSON *doc, bool 
 	return rc;
 }
 
+static int add_link(sqlite3_stmt *ins, const char *dst)
+{
+	sqlite3_bind_text(ins, 1, dst, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(ins) == SQLITE_DONE ? 0 : -1;
+	sqlite3_reset(ins);
+	return rc;
+}
+
+static int link_field(sqlite3_stmt *ins, const char *id, const struct field_def *f,
+		      const cJSON *v)
+{
+	int rc = 0;
+	const cJSON *a;
+	sqlite3_bind_text(ins, 2, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(ins, 3, f->name, -1, SQLITE_STATIC);
+	if (cJSON_IsString(v))
+		rc = add_link(ins, v->valuestring);
+	cJSON_ArrayForEach(a, v)
+		if (!rc)
+			rc = add_link(ins, f->kind == FIELD_VOTES ? a->string : a->valuestring);
+	return rc;
+}
+
+/* Keeps the links table (who refers to whom) in step with the record. */
+static int write_links(struct cache *c, const char *id, const cJSON *doc, bool deleted,
+		       char **err)
+{
+	sqlite3_stmt *del = cache_prepare(c, "DELETE FROM links WHERE src = ?", err);
+	if (!del)
+		return -1;
+	sqlite3_bind_text(del, 1, id, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(del) == SQLITE_DONE ? 0 : -1;
+	sqlite3_finalize(del);
+	if (rc || deleted)
+		return rc ? cache_fail(c, "saving links", err) : 0;
+	sqlite3_stmt *ins = cache_prepare(c, "INSERT OR IGNORE INTO links(dst, src, field) "
+					  "VALUES(?, ?, ?)", err);
+	if (!ins)
+		return -1;
+	const struct type_def *t = record_type(doc);
+	for (size_t i = 0; !rc && i < t->nfields; i++) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(doc, t->fields[i].name);
+		if (t->fields[i].ref && v)
+			rc = link_field(ins, id, &t->fields[i], v);
+	}
+	sqlite3_finalize(ins);
+	return rc ? cache_fail(c, "saving links", err) : 0;
+}
+
 static int write_history(struct cache *c, const char *id, const char *before,
 			 const char *after, struct store_opts *o, char **err)
 {
@@ -191,6 +240,8 @@ static int store_checked(struct cache *c, cJSON *doc, struct store_opts *o,
 	int rc = write_doc(c, id, record_type(doc)->name, body, o, err);
 	if (!rc)
 		rc = write_search(c, id, doc, o->deleted, err);
+	if (!rc)
+		rc = write_links(c, id, doc, o->deleted, err);
 	if (!rc && o->kind)
 		rc = write_history(c, id, before, o->deleted ? NULL : body, o, err);
 	free(body);

@@ -12,9 +12,8 @@
 
 int cache_referrers(struct cache *c, const char *id, long *count, char **example, char **err)
 {
-	/* The quoted id in a body is a reference (ids hold no quote). */
-	sqlite3_stmt *st = cache_prepare(c, "SELECT count(*), min(id) FROM docs WHERE deleted = 0 "
-					 "AND id != ?1 AND instr(body, '\"' || ?1 || '\"') > 0", err);
+	sqlite3_stmt *st = cache_prepare(c, "SELECT count(DISTINCT src), min(src) FROM links "
+					 "WHERE dst = ?1 AND src != ?1", err);
 	if (!st)
 		return -1;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
