@@ -90,10 +90,37 @@ struct cache_row {
 	const char *id;
 	cJSON *body;
 	int depth;		/* tree depth of an area */
+	int children;		/* how many subareas an area has */
 	bool dirty;
 	double rank;		/* search: lower is better */
 };
 typedef int (*cache_row_fn)(void *ctx, const struct cache_row *row);
+
+/* A listing's conditions. */
+#define CACHE_QUERY_MATCHES 4
+struct cache_query {
+	const struct type_def *type;
+	const char *filter;		/* words found by full-text search, or NULL */
+	const char *collapsed;		/* areas: JSON array of ids whose subareas are hidden */
+	struct {
+		const char *field, *value;	/* the field holds (or its list contains) value */
+	} match[CACHE_QUERY_MATCHES];
+};
+int cache_query_rows(struct cache *c, const struct cache_query *q, long offset, long limit,
+		     cache_row_fn fn, void *ctx, char **err);
+long cache_query_count(struct cache *c, const struct cache_query *q, char **err);
+/* The row number of id in the listing, -1 when it is not in it, -2 on error. */
+long cache_query_position(struct cache *c, const struct cache_query *q, const char *id,
+			  char **err);
+
+/* Records of type t that refer to dst. */
+int cache_linked(struct cache *c, const char *dst, const struct type_def *t, long limit,
+		 cache_row_fn fn, void *ctx, char **err);
+/* Events starting in [from, to), by start. */
+int cache_events_between(struct cache *c, const char *from, const char *to, long limit,
+			 cache_row_fn fn, void *ctx, char **err);
+/* Changes whenever another connection commits to the cache. */
+long long cache_data_version(struct cache *c);
 
 int cache_list(struct cache *c, const struct type_def *t, const char *filter,
 	       long offset, long limit, cache_row_fn fn, void *ctx, char **err);

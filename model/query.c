@@ -33,7 +33,9 @@ char *search_query(const char *text)
 	return b.len ? buf_take(&b) : NULL;
 }
 
-#define TREE_SQL \
+/* Areas in tree order: each area's path of (position, title, id) keys from
+ * the root; children of the areas listed in ?4 (a JSON array) are hidden. */
+#define TREE_CTE \
 	"WITH RECURSIVE tree(n, depth, path) AS (" \
 	" SELECT n, 0, " AREA_KEY("d") " FROM docs d WHERE type = 'area' AND deleted = 0" \
 	"  AND NOT EXISTS (SELECT 1 FROM docs p WHERE p.id = json_extract(d.body, '$.parent')" \
@@ -42,26 +44,86 @@ char *search_query(const char *text)
 	" SELECT d.n, t.depth + 1, t.path || " AREA_KEY("d") " FROM tree t" \
 	"  JOIN docs p ON p.n = t.n" \
 	"  JOIN docs d ON json_extract(d.body, '$.parent') = p.id AND d.type = 'area'" \
-	"   AND d.deleted = 0 WHERE t.depth < 64)" \
-	" SELECT d.id, d.body, d.dirty, t.depth, 0 FROM tree t JOIN docs d ON d.n = t.n"
+	"   AND d.deleted = 0 WHERE t.depth < 64" \
+	"   AND p.id NOT IN (SELECT value FROM json_each(coalesce(?4, '[]')))) "
 #define AREA_KEY(d) \
-	"printf('%%012d', coalesce(json_extract(" d ".body, '$.position'), 999999) + 100000000)" \
+	"printf('%012d', coalesce(json_extract(" d ".body, '$.position'), 999999) + 100000000)" \
 	" || json_extract(" d ".body, '$.title') || char(1) || " d ".id || char(2)"
+#define CHILDREN \
+	"(SELECT count(*) FROM docs c WHERE json_extract(c.body, '$.parent') = d.id" \
+	" AND c.type = 'area' AND c.deleted = 0)"
 
-#define FILTER_SQL " d.n IN (SELECT rowid FROM search WHERE search MATCH ?1)"
+enum shape { ROWS, COUNT, POSITION };
 
-static char *list_sql(const struct type_def *t, bool filter, bool count)
+/* The conditions every listing shares; ?1 the filter, ?5... the matches. */
+static void where_sql(struct buf *b, const struct cache_query *q, bool tree)
 {
-	bool tree = !strcmp(t->name, "area");
-	if (count)
-		return str_printf("SELECT count(*) FROM docs d WHERE type = '%s' AND deleted = 0%s",
-				  t->name, filter ? " AND" FILTER_SQL : "");
+	/* The type is written out (it comes from the field table) so that the
+	 * type's partial index applies. */
 	if (tree)
-		return str_printf(TREE_SQL "%s ORDER BY t.path LIMIT ?2 OFFSET ?3",
-				  filter ? " WHERE" FILTER_SQL : "");
-	return str_printf("SELECT d.id, d.body, d.dirty, 0, 0 FROM docs d WHERE type = '%s' "
-			  "AND deleted = 0%s ORDER BY %s, id LIMIT ?2 OFFSET ?3", t->name,
-			  filter ? " AND" FILTER_SQL : "", t->sort);
+		buf_puts(b, " WHERE 1");
+	else
+		buf_printf(b, " WHERE d.type = '%s' AND d.deleted = 0", q->type->name);
+	if (q->filter)
+		buf_puts(b, " AND d.n IN (SELECT rowid FROM search WHERE search MATCH ?1)");
+	for (int i = 0; i < CACHE_QUERY_MATCHES && q->match[i].field; i++)
+		buf_printf(b, " AND (json_extract(d.body, '$.%s') = ?%d OR EXISTS (SELECT 1 FROM"
+			   " json_each(d.body, '$.%s') WHERE value = ?%d))", q->match[i].field,
+			   10 + i, q->match[i].field, 10 + i);
+}
+
+static char *query_sql(const struct cache_query *q, enum shape shape)
+{
+	bool tree = !strcmp(q->type->name, "area");
+	struct buf b = { 0 };
+	const char *order = tree ? "t.path" : q->type->sort;
+	if (tree)
+		buf_puts(&b, TREE_CTE);
+	if (shape == ROWS)
+		buf_printf(&b, "SELECT d.id, d.body, d.dirty, %s, %s", tree ? "t.depth" : "0",
+			   tree ? CHILDREN : "0");
+	else if (shape == COUNT)
+		buf_puts(&b, "SELECT count(*)");
+	else
+		buf_printf(&b, "SELECT rn FROM (SELECT d.id, row_number() OVER (ORDER BY %s, "
+			   "d.id) - 1 AS rn", order);
+	buf_puts(&b, tree ? " FROM tree t JOIN docs d ON d.n = t.n" : " FROM docs d");
+	where_sql(&b, q, tree);
+	if (shape == ROWS)
+		buf_printf(&b, " ORDER BY %s, d.id LIMIT ?2 OFFSET ?3", order);
+	else if (shape == POSITION)
+		buf_puts(&b, ") WHERE id = ?7");
+	return buf_take(&b);
+}
+
+static int check_query(const struct cache_query *q, char **err)
+{
+	for (int i = 0; i < CACHE_QUERY_MATCHES && q->match[i].field; i++)
+		if (!field_find(q->type, q->match[i].field))
+			return err_set(err, "unknown field '%s' for type %s", q->match[i].field,
+				       q->type->name);
+	return 0;
+}
+
+static sqlite3_stmt *prepare_query(struct cache *c, const struct cache_query *q,
+				   enum shape shape, char **err)
+{
+	if (check_query(q, err))
+		return NULL;
+	char *sql = query_sql(q, shape);
+	sqlite3_stmt *st = cache_prepare(c, sql, err);
+	free(sql);
+	if (!st)
+		return NULL;
+	char *fts = q->filter ? search_query(q->filter) : NULL;
+	if (q->filter)
+		sqlite3_bind_text(st, 1, fts ? fts : "\"\"", -1, SQLITE_TRANSIENT);
+	free(fts);
+	if (q->collapsed && !q->filter)
+		sqlite3_bind_text(st, 4, q->collapsed, -1, SQLITE_TRANSIENT);
+	for (int i = 0; i < CACHE_QUERY_MATCHES && q->match[i].field; i++)
+		sqlite3_bind_text(st, 10 + i, q->match[i].value, -1, SQLITE_TRANSIENT);
+	return st;
 }
 
 /* Runs a prepared row query and hands each row to fn. */
@@ -74,6 +136,7 @@ static int each_row(struct cache *c, sqlite3_stmt *st, cache_row_fn fn, void *ct
 			.body = cJSON_Parse((const char *)sqlite3_column_text(st, 1)),
 			.dirty = sqlite3_column_int(st, 2),
 			.depth = sqlite3_column_int(st, 3),
+			.children = sqlite3_column_int(st, 4),
 			.rank = sqlite3_column_double(st, 4),
 		};
 		rc = row.body ? fn(ctx, &row) : err_set(err, "record %s is damaged", row.id);
@@ -85,23 +148,10 @@ static int each_row(struct cache *c, sqlite3_stmt *st, cache_row_fn fn, void *ct
 	return rc;
 }
 
-static sqlite3_stmt *prepare_filtered(struct cache *c, const char *sql, const char *filter,
-				      char **err)
+int cache_query_rows(struct cache *c, const struct cache_query *q, long offset, long limit,
+		     cache_row_fn fn, void *ctx, char **err)
 {
-	sqlite3_stmt *st = cache_prepare(c, sql, err);
-	char *q = filter ? search_query(filter) : NULL;
-	if (st && filter)
-		sqlite3_bind_text(st, 1, q ? q : "\"\"", -1, SQLITE_TRANSIENT);
-	free(q);
-	return st;
-}
-
-int cache_list(struct cache *c, const struct type_def *t, const char *filter,
-	       long offset, long limit, cache_row_fn fn, void *ctx, char **err)
-{
-	char *sql = list_sql(t, filter != NULL, false);
-	sqlite3_stmt *st = prepare_filtered(c, sql, filter, err);
-	free(sql);
+	sqlite3_stmt *st = prepare_query(c, q, ROWS, err);
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 2, limit < 0 ? -1 : limit);
@@ -109,17 +159,83 @@ int cache_list(struct cache *c, const struct type_def *t, const char *filter,
 	return each_row(c, st, fn, ctx, err);
 }
 
+/* Runs a query of one number; -1 on error, def when there is no row. */
+static long one_number(struct cache *c, sqlite3_stmt *st, long def, char **err)
+{
+	int step = sqlite3_step(st);
+	long n = step == SQLITE_ROW ? sqlite3_column_int64(st, 0)
+		: step == SQLITE_DONE ? def : cache_fail(c, "counting records", err);
+	sqlite3_finalize(st);
+	return n;
+}
+
+long cache_query_count(struct cache *c, const struct cache_query *q, char **err)
+{
+	sqlite3_stmt *st = prepare_query(c, q, COUNT, err);
+	return st ? one_number(c, st, 0, err) : -1;
+}
+
+long cache_query_position(struct cache *c, const struct cache_query *q, const char *id,
+			  char **err)
+{
+	sqlite3_stmt *st = prepare_query(c, q, POSITION, err);
+	if (!st)
+		return -2;
+	sqlite3_bind_text(st, 7, id, -1, SQLITE_TRANSIENT);
+	long n = one_number(c, st, -1, err);
+	return n == -1 && err && *err ? -2 : n;
+}
+
+int cache_list(struct cache *c, const struct type_def *t, const char *filter,
+	       long offset, long limit, cache_row_fn fn, void *ctx, char **err)
+{
+	struct cache_query q = { .type = t, .filter = filter };
+	return cache_query_rows(c, &q, offset, limit, fn, ctx, err);
+}
+
 long cache_count(struct cache *c, const struct type_def *t, const char *filter, char **err)
 {
-	char *sql = list_sql(t, filter != NULL, true);
-	sqlite3_stmt *st = prepare_filtered(c, sql, filter, err);
+	struct cache_query q = { .type = t, .filter = filter };
+	return cache_query_count(c, &q, err);
+}
+
+int cache_linked(struct cache *c, const char *dst, const struct type_def *t, long limit,
+		 cache_row_fn fn, void *ctx, char **err)
+{
+	char *sql = str_printf("SELECT d.id, d.body, d.dirty, 0, 0 FROM docs d WHERE d.id IN "
+			       "(SELECT src FROM links WHERE dst = ?1) AND d.type = ?2 AND "
+			       "d.deleted = 0 ORDER BY %s, d.id LIMIT ?3", t->sort);
+	sqlite3_stmt *st = cache_prepare(c, sql, err);
 	free(sql);
 	if (!st)
 		return -1;
-	long n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0)
-		: cache_fail(c, "counting records", err);
+	sqlite3_bind_text(st, 1, dst, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, t->name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, limit);
+	return each_row(c, st, fn, ctx, err);
+}
+
+int cache_events_between(struct cache *c, const char *from, const char *to, long limit,
+			 cache_row_fn fn, void *ctx, char **err)
+{
+	sqlite3_stmt *st = cache_prepare(c, "SELECT d.id, d.body, d.dirty, 0, 0 FROM docs d "
+		"WHERE type = 'event' AND deleted = 0 AND json_extract(body,'$.start') >= ?1 "
+		"AND json_extract(body,'$.start') < ?2 ORDER BY json_extract(body,'$.start'), id "
+		"LIMIT ?3", err);
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, from, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, to, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, limit);
+	return each_row(c, st, fn, ctx, err);
+}
+
+long long cache_data_version(struct cache *c)
+{
+	sqlite3_stmt *st = cache_prepare(c, "PRAGMA data_version", NULL);
+	long long v = st && sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
 	sqlite3_finalize(st);
-	return n;
+	return v;
 }
 
 int cache_search(struct cache *c, const char *text, long offset, long limit,
