@@ -103,7 +103,9 @@ struct cache_query {
 	const char *filter;		/* words found by full-text search, or NULL */
 	const char *collapsed;		/* areas: JSON array of ids whose subareas are hidden */
 	struct {
-		const char *field, *value;	/* the field holds (or its list contains) value */
+		/* the field holds (or its list contains) value; yes/no fields take
+		 * "yes" or "no" */
+		const char *field, *value;
 	} match[CACHE_QUERY_MATCHES];
 };
 int cache_query_rows(struct cache *c, const struct cache_query *q, long offset, long limit,
@@ -127,6 +129,8 @@ int cache_list(struct cache *c, const struct type_def *t, const char *filter,
 long cache_count(struct cache *c, const struct type_def *t, const char *filter, char **err);
 int cache_search(struct cache *c, const char *text, long offset, long limit,
 		 cache_row_fn fn, void *ctx, char **err);
+
+long cache_search_count(struct cache *c, const char *text, char **err);
 
 /* A record's history, newest first. */
 struct cache_hist {

@@ -121,8 +121,14 @@ static sqlite3_stmt *prepare_query(struct cache *c, const struct cache_query *q,
 	free(fts);
 	if (q->collapsed && !q->filter)
 		sqlite3_bind_text(st, 4, q->collapsed, -1, SQLITE_TRANSIENT);
-	for (int i = 0; i < CACHE_QUERY_MATCHES && q->match[i].field; i++)
-		sqlite3_bind_text(st, 10 + i, q->match[i].value, -1, SQLITE_TRANSIENT);
+	for (int i = 0; i < CACHE_QUERY_MATCHES && q->match[i].field; i++) {
+		const char *v = q->match[i].value;
+		/* JSON true and false read back from SQL as 1 and 0. */
+		if (field_find(q->type, q->match[i].field)->kind == FIELD_BOOL)
+			sqlite3_bind_int(st, 10 + i, strchr("1yYtT", v[0]) != NULL);
+		else
+			sqlite3_bind_text(st, 10 + i, v, -1, SQLITE_TRANSIENT);
+	}
 	return st;
 }
 
@@ -254,6 +260,19 @@ int cache_search(struct cache *c, const char *text, long offset, long limit,
 	}
 	free(q);
 	return st ? each_row(c, st, fn, ctx, err) : -1;
+}
+
+long cache_search_count(struct cache *c, const char *text, char **err)
+{
+	char *q = search_query(text);
+	if (!q)
+		return 0;
+	sqlite3_stmt *st = cache_prepare(c, "SELECT count(*) FROM search JOIN docs d ON "
+					 "d.n = search.rowid WHERE search MATCH ? AND d.deleted = 0", err);
+	if (st)
+		sqlite3_bind_text(st, 1, q, -1, SQLITE_TRANSIENT);
+	free(q);
+	return st ? one_number(c, st, 0, err) : -1;
 }
 
 static cJSON *parse_column(sqlite3_stmt *st, int i)

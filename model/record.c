@@ -85,6 +85,20 @@ char *standing_id(const char *area_id, const char *institution_id)
 	return str_printf("standing:%s:%s", id_key(area_id), id_key(institution_id));
 }
 
+bool record_derive_id(cJSON *doc)
+{
+	const struct type_def *t = record_type(doc);
+	const cJSON *a = cJSON_GetObjectItemCaseSensitive(doc, "area");
+	const cJSON *i = cJSON_GetObjectItemCaseSensitive(doc, "institution");
+	if (!t || strcmp(t->name, "standing") || !cJSON_IsString(a) || !cJSON_IsString(i))
+		return false;
+	char *id = standing_id(a->valuestring, i->valuestring);
+	bool changed = !record_id(doc) || strcmp(id, record_id(doc));
+	cJSON_ReplaceItemInObjectCaseSensitive(doc, "_id", cJSON_CreateString(id));
+	free(id);
+	return changed;
+}
+
 char *record_field_text(const cJSON *doc, const struct field_def *f)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(doc, f->name);
@@ -143,6 +157,20 @@ char *record_search_text(const cJSON *doc)
 		char *v = record_field_text(doc, f);
 		buf_printf(&b, "\n%s", v);
 		free(v);
+	}
+	return buf_take(&b);
+}
+
+char *record_changed_fields(const cJSON *before, const cJSON *after)
+{
+	struct buf b = { 0 };
+	const struct type_def *t = record_type(after ? after : before);
+	for (size_t i = 0; t && i < t->nfields; i++) {
+		const char *n = t->fields[i].name;
+		const cJSON *x = before ? cJSON_GetObjectItemCaseSensitive(before, n) : NULL;
+		const cJSON *y = after ? cJSON_GetObjectItemCaseSensitive(after, n) : NULL;
+		if ((x || y) && (!x || !y || !cJSON_Compare(x, y, 1)))
+			buf_printf(&b, "%s%s", b.len ? ", " : "", n);
 	}
 	return buf_take(&b);
 }

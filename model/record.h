@@ -48,8 +48,15 @@ char *record_label(const cJSON *doc);
 /* A field's value as text, the way the command line reads it back. */
 char *record_field_text(const cJSON *doc, const struct field_def *f);
 
+/* The names of the fields that differ between two bodies ("title, status"). */
+char *record_changed_fields(const cJSON *before, const cJSON *after);
+
 /* The text indexed for full-text search. */
 char *record_search_text(const cJSON *doc);
+
+/* Gives a record the id its fields imply (a standing's follows from its area
+ * and institution); other records keep theirs. True when the id changed. */
+bool record_derive_id(cJSON *doc);
 
 /* The id a standing of this area and institution must have. */
 char *standing_id(const char *area_id, const char *institution_id);

@@ -219,3 +219,46 @@ char *text_fit(const char *s, int cols, bool pad)
 		buf_add(&b, " ", 1);
 	return buf_take(&b);
 }
+
+/* Length in bytes of the longest prefix of s (up to a newline) that fits in
+ * cols columns, broken at the last space if there is one. */
+static size_t wrap_point(const char *s, int cols, size_t *skip)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t last_space = 0, i = 0;
+	int w = 0;
+	*skip = 0;
+	while (p[i] && p[i] != '\n') {
+		wchar_t c;
+		int n = utf8_decode(p + i, &c);
+		int cw = n ? char_width(c) : 1;
+		if (w + cw > cols && i > 0) {
+			if (last_space) {
+				*skip = 1;
+				return last_space;
+			}
+			return i;
+		}
+		if (p[i] == ' ')
+			last_space = i;
+		w += cw;
+		i += n ? (size_t)n : 1;
+	}
+	*skip = p[i] == '\n';
+	return i;
+}
+
+char **text_wrap(const char *s, int cols, int *n)
+{
+	char **lines = NULL;
+	*n = 0;
+	if (cols < 1)
+		cols = 1;
+	do {
+		size_t skip, len = wrap_point(s, cols, &skip);
+		lines = xrealloc(lines, (size_t)(*n + 1) * sizeof *lines);
+		lines[(*n)++] = str_printf("%.*s", (int)len, s);
+		s += len + skip;
+	} while (*s);
+	return lines;
+}

@@ -13,6 +13,11 @@
 #define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
 #else
 #define PRINTF_LIKE(f, a)
+/* Splits text into lines of at most cols display columns, breaking at spaces
+ * where it can and at newlines always. Returns n lines (free each, then the
+ * array). */
+char **text_wrap(const char *s, int cols, int *n);
+
 #endif
 
 /* An allocated, formatted string; aborts only when memory is exhausted. */
@@ -53,5 +58,10 @@ int text_width(const char *s);
 /* A copy of s cut to at most cols display columns (an ellipsis marks a cut)
  * and, when pad, filled with spaces to exactly cols. */
 char *text_fit(const char *s, int cols, bool pad);
+
+/* Splits text into lines of at most cols display columns, breaking at spaces
+ * where it can and at newlines always. Returns n lines (free each, then the
+ * array). */
+char **text_wrap(const char *s, int cols, int *n);
 
 #endif

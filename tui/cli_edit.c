@@ -34,18 +34,6 @@ static int apply_fields(cJSON *doc, int argc, char **argv, const char *cmd)
 	return EXIT_OK;
 }
 
-/* A standing's id follows from its area and institution. */
-static void standing_set_id(cJSON *doc)
-{
-	const cJSON *a = cJSON_GetObjectItemCaseSensitive(doc, "area");
-	const cJSON *i = cJSON_GetObjectItemCaseSensitive(doc, "institution");
-	if (!cJSON_IsString(a) || !cJSON_IsString(i))
-		return;
-	char *id = standing_id(a->valuestring, i->valuestring);
-	cJSON_ReplaceItemInObjectCaseSensitive(doc, "_id", cJSON_CreateString(id));
-	free(id);
-}
-
 static int save(struct cli *cli, cJSON *doc, const char *kind, int *changed)
 {
 	char *err = NULL;
@@ -69,8 +57,8 @@ int cmd_add(struct cli *cli, int argc, char **argv)
 		return cli_usage("add", "unknown type '%s' (see noron --help)", argv[0]);
 	cJSON *doc = record_new(t);
 	rc = apply_fields(doc, argc - 1, argv + 1, "add");
-	if (!rc && !strcmp(t->name, "standing"))
-		standing_set_id(doc);
+	if (!rc)
+		record_derive_id(doc);
 	if (!rc)
 		rc = cli_open(cli, CACHE_CREATE | CACHE_SEED);
 	if (!rc && cache_ref_exists(cli->cache, record_id(doc), t->name))

@@ -222,21 +222,6 @@ int cmd_search(struct cli *cli, int argc, char **argv)
 	return rc;
 }
 
-/* The names of the fields that differ between two bodies. */
-static char *changed_fields(const cJSON *before, const cJSON *after)
-{
-	struct buf b = { 0 };
-	const struct type_def *t = record_type(after ? after : before);
-	for (size_t i = 0; t && i < t->nfields; i++) {
-		const char *n = t->fields[i].name;
-		const cJSON *x = before ? cJSON_GetObjectItemCaseSensitive(before, n) : NULL;
-		const cJSON *y = after ? cJSON_GetObjectItemCaseSensitive(after, n) : NULL;
-		if ((x || y) && (!x || !y || !cJSON_Compare(x, y, 1)))
-			buf_printf(&b, "%s%s", b.len ? ", " : "", n);
-	}
-	return buf_take(&b);
-}
-
 static int history_row(void *ctx, const struct cache_hist *h)
 {
 	struct list_ctx *lc = ctx;
@@ -255,7 +240,7 @@ static int history_row(void *ctx, const struct cache_hist *h)
 		cJSON_Delete(o);
 		return 0;
 	}
-	char *fields = changed_fields(h->before, h->after);
+	char *fields = record_changed_fields(h->before, h->after);
 	printf("%s  %-7s ", h->at, h->kind);
 	out_cell(h->by ? h->by : "", 18);
 	printf("  %s", h->undone ? "(undone) " : "");

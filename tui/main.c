@@ -4,11 +4,13 @@
 #include "config.h"	/* autoconf: PACKAGE_STRING */
 #include "cli.h"
 #include "settings.h"
+#include "ui.h"
 
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 const struct command commands[] = {
 	{ .name = "init", .args = "[--empty]", .run = cmd_init,
@@ -42,8 +44,10 @@ const struct command commands[] = {
 
 static void usage(FILE *out)
 {
-	fputs("usage: noron [--db PATH] COMMAND [ARGS]\n\n"
-	      "A knowledge base of the Nordic national libraries' IT cooperation.\n\n", out);
+	fputs("usage: noron [--db PATH] [COMMAND [ARGS]]\n\n"
+	      "A knowledge base of the Nordic national libraries' IT cooperation.\n"
+	      "Without a command, noron opens its full-screen interface (? lists the keys).\n\n",
+	      out);
 	for (const struct command *c = commands; c->name; c++) {
 		char *left = NULL;
 		if (asprintf(&left, "%s %s", c->name, c->args) < 0)
@@ -82,6 +86,22 @@ static int global_options(struct cli *cli, int *argc, char ***argv)
 	return EXIT_OK;
 }
 
+/* noron without a command: the full-screen interface. */
+static int run_screen(struct cli *cli)
+{
+	char *err = NULL;
+	int rc = config_load(&cli->cfg, NULL, &err) ? cli_fail(err) : EXIT_OK;
+	free(err);
+	if (!rc && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)))
+		rc = cli_fail("the full-screen interface needs a terminal; see noron --help "
+			      "for the commands");
+	if (!rc && !(rc = cli_open(cli, CACHE_CREATE | CACHE_SEED)))
+		rc = ui_run(cli->cache, &cli->cfg);
+	cache_close(cli->cache);
+	config_free(&cli->cfg);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	setlocale(LC_ALL, "");
@@ -91,8 +111,7 @@ int main(int argc, char **argv)
 	if (rc)
 		return rc;
 	if (argc == 0)
-		return cli_usage(NULL, "the full-screen interface is not built yet; "
-				 "try 'noron list area'");
+		return run_screen(&cli);
 	const struct command *cmd = commands;
 	while (cmd->name && strcmp(cmd->name, argv[0]))
 		cmd++;

@@ -1,0 +1,324 @@
+/*
+ * Calendar: a month grid (weeks from Monday, ISO week numbers) with the
+ * days that have events marked, and the agenda from the selected day on.
+ * t today, < > months, arrows or hjkl move by day and week, Enter lists the
+ * day's events, a adds an event on the selected day.
+ */
+#include "form.h"
+#include "listpane.h"
+#include "panes.h"
+#include "prompt.h"
+#include "record.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define AGENDA_MAX 200
+
+struct calendar {
+	int year, month, day;		/* the selected day */
+	int agenda_cursor, agenda_top;
+	char *agenda_ids[AGENDA_MAX];	/* the agenda as last drawn */
+	int agenda_n;
+	bool in_agenda;			/* Enter moved the focus to the day's events */
+};
+
+static int days_in(int y, int m)
+{
+	static const int d[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	return m == 2 && ((y % 4 == 0 && y % 100) || y % 400 == 0) ? 29 : d[m - 1];
+}
+
+/* 0 for Monday ... 6 for Sunday. */
+static int weekday(int y, int m, int d)
+{
+	struct tm tm = { .tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d, .tm_hour = 12 };
+	time_t t = timegm(&tm);
+	gmtime_r(&t, &tm);
+	return (tm.tm_wday + 6) % 7;
+}
+
+static int iso_week(int y, int m, int d)
+{
+	struct tm tm = { .tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d, .tm_hour = 12 };
+	time_t t = timegm(&tm);
+	gmtime_r(&t, &tm);
+	char s[8];
+	strftime(s, sizeof s, "%V", &tm);
+	return atoi(s);
+}
+
+static void today(int *y, int *m, int *d)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	localtime_r(&t, &tm);
+	*y = tm.tm_year + 1900, *m = tm.tm_mon + 1, *d = tm.tm_mday;
+}
+
+static void calendar_open(struct pane *p)
+{
+	struct calendar *c = calloc(1, sizeof *c);
+	today(&c->year, &c->month, &c->day);
+	p->state = c;
+}
+
+static void forget_agenda(struct calendar *c)
+{
+	for (int i = 0; i < c->agenda_n; i++)
+		free(c->agenda_ids[i]);
+	c->agenda_n = 0;
+}
+
+static void calendar_close(struct pane *p)
+{
+	forget_agenda(p->state);
+	free(p->state);
+}
+
+/* Moves the selected day by n days (across months and years). */
+static void move_days(struct calendar *c, int n)
+{
+	struct tm tm = { .tm_year = c->year - 1900, .tm_mon = c->month - 1,
+			 .tm_mday = c->day + n, .tm_hour = 12 };
+	time_t t = timegm(&tm);
+	gmtime_r(&t, &tm);
+	c->year = tm.tm_year + 1900, c->month = tm.tm_mon + 1, c->day = tm.tm_mday;
+	c->agenda_cursor = c->agenda_top = 0;
+}
+
+static void move_months(struct calendar *c, int n)
+{
+	int m = c->year * 12 + (c->month - 1) + n;
+	c->year = m / 12, c->month = m % 12 + 1;
+	if (c->day > days_in(c->year, c->month))
+		c->day = days_in(c->year, c->month);
+	c->agenda_cursor = c->agenda_top = 0;
+}
+
+static int count_event(void *ctx, const struct cache_row *row)
+{
+	(void)row;
+	(*(int *)ctx)++;
+	return 0;
+}
+
+static int events_on(struct ui *ui, int y, int m, int d)
+{
+	char *from = str_printf("%04d-%02d-%02d", y, m, d);
+	char *to = str_printf("%04d-%02d-%02d~", y, m, d);	/* after any time that day */
+	int n = 0;
+	cache_events_between(ui->cache, from, to, 9, count_event, &n, NULL);
+	free(from);
+	free(to);
+	return n;
+}
+
+static void draw_day(struct pane *p, int d, int y, int x)
+{
+	struct calendar *c = p->state;
+	int ty, tm, td;
+	today(&ty, &tm, &td);
+	int n = events_on(p->ui, c->year, c->month, d);
+	bool is_today = ty == c->year && tm == c->month && td == d, sel = d == c->day;
+	char *cell = str_printf("%2d%s", d, n ? (p->ui->utf8 ? "•" : "*") : " ");
+	int attr = sel ? theme_attr(ROLE_SELECTED) | ATTR_BOLD : is_today ? theme_attr(ROLE_TODAY)
+		: n ? theme_attr(ROLE_MARKED) : ATTR_PLAIN;
+	draw_text(y, x, 3, cell, attr);
+	if (sel && !c->in_agenda)
+		move(y, x);
+	free(cell);
+}
+
+static void draw_month(struct pane *p, struct rect r)
+{
+	struct calendar *c = p->state;
+	static const char *const names[] = { "January", "February", "March", "April", "May",
+		"June", "July", "August", "September", "October", "November", "December" };
+	char *title = str_printf("%s %d", names[c->month - 1], c->year);
+	draw_text(r.y, r.x + 4, 28, title, theme_attr(ROLE_TITLE));
+	free(title);
+	draw_text(r.y + 1, r.x, 32, " Wk Mo  Tu  We  Th  Fr  Sa  Su", theme_attr(ROLE_HEADER));
+	int first = weekday(c->year, c->month, 1), days = days_in(c->year, c->month);
+	for (int d = 1, row = 0; d <= days; row++) {
+		int y = r.y + 2 + row;
+		char *wk = str_printf("%3d", iso_week(c->year, c->month, d));
+		draw_text(y, r.x, 3, wk, theme_attr(ROLE_DIM));
+		free(wk);
+		for (int col = row == 0 ? first : 0; col < 7 && d <= days; col++, d++)
+			draw_day(p, d, y, r.x + 4 + col * 4);
+	}
+	draw_text(r.y + 9, r.x, 32, "t today  < > month  Enter day", theme_attr(ROLE_DIM));
+}
+
+struct agenda_ctx {
+	struct pane *p;
+	struct rect r;
+	int row;
+};
+
+static int agenda_row(void *ctx, const struct cache_row *row)
+{
+	struct agenda_ctx *ac = ctx;
+	struct calendar *c = ac->p->state;
+	if (c->agenda_n < AGENDA_MAX)
+		c->agenda_ids[c->agenda_n++] = xstrdup(row->id);
+	int index = c->agenda_n - 1;
+	if (index < c->agenda_top || ac->row >= ac->r.h)
+		return 0;
+	const cJSON *start = cJSON_GetObjectItemCaseSensitive(row->body, "start");
+	const cJSON *kind = cJSON_GetObjectItemCaseSensitive(row->body, "kind");
+	char *label = record_label(row->body);
+	char *line = str_printf("%.16s  %-10s %s", cJSON_IsString(start) ? start->valuestring : "",
+				cJSON_IsString(kind) ? kind->valuestring : "", label);
+	bool sel = c->in_agenda && index == c->agenda_cursor;
+	draw_text(ac->r.y + ac->row, ac->r.x, ac->r.w, line,
+		  sel ? theme_attr(ROLE_SELECTED) : ATTR_PLAIN);
+	if (sel)
+		move(ac->r.y + ac->row, ac->r.x);
+	ac->row++;
+	free(line);
+	free(label);
+	return 0;
+}
+
+static void draw_agenda(struct pane *p, struct rect r)
+{
+	struct calendar *c = p->state;
+	char *head = str_printf("Agenda from %04d-%02d-%02d", c->year, c->month, c->day);
+	draw_text(r.y, r.x, r.w, head, theme_attr(ROLE_HEADER));
+	free(head);
+	forget_agenda(c);
+	r.y++, r.h--;
+	if (c->agenda_cursor < c->agenda_top)
+		c->agenda_top = c->agenda_cursor;
+	if (c->agenda_cursor >= c->agenda_top + r.h)
+		c->agenda_top = c->agenda_cursor - r.h + 1;
+	struct agenda_ctx ac = { .p = p, .r = r };
+	char *from = str_printf("%04d-%02d-%02d", c->year, c->month, c->day);
+	cache_events_between(p->ui->cache, from, "9999", c->agenda_top + r.h, agenda_row, &ac, NULL);
+	free(from);
+	if (!c->agenda_n)
+		draw_text(r.y, r.x, r.w, "no events from this day on (a adds one)", theme_attr(ROLE_DIM));
+}
+
+static void calendar_draw(struct pane *p, struct rect r)
+{
+	struct calendar *c = p->state;
+	bool side = r.w >= 72;
+	struct rect month = { .y = r.y + 1, .x = r.x + 1, .h = 10, .w = 32 };
+	struct rect agenda = side ? (struct rect){ .y = r.y + 1, .x = r.x + 36, .h = r.h - 1,
+						   .w = r.w - 37 }
+		: (struct rect){ .y = r.y + 12, .x = r.x + 1, .h = r.h - 12, .w = r.w - 2 };
+	if (c->in_agenda)	/* the agenda's cursor is drawn last */
+		draw_month(p, month), draw_agenda(p, agenda);
+	else
+		draw_agenda(p, agenda), draw_month(p, month);
+}
+
+static cJSON *calendar_current(struct pane *p)
+{
+	struct calendar *c = p->state;
+	if (!c->in_agenda || c->agenda_cursor >= c->agenda_n)
+		return NULL;
+	struct cache_doc d;
+	cJSON *doc = NULL;
+	if (cache_get(p->ui->cache, c->agenda_ids[c->agenda_cursor], &d, NULL) > 0 && !d.deleted) {
+		doc = d.body;
+		d.body = NULL;
+	}
+	cache_doc_free(&d);
+	return doc;
+}
+
+static bool agenda_action(struct pane *p, enum action a)
+{
+	struct calendar *c = p->state;
+	switch (a) {
+	case ACT_DOWN: c->agenda_cursor += c->agenda_cursor + 1 < c->agenda_n; return true;
+	case ACT_UP: c->agenda_cursor -= c->agenda_cursor > 0; return true;
+	case ACT_BACK: case ACT_LEFT: c->in_agenda = false; return true;
+	case ACT_OPEN: {
+		cJSON *doc = calendar_current(p);
+		if (doc)
+			listpane_open_record(p->ui, doc, NULL, p);
+		cJSON_Delete(doc);
+		return true;
+	}
+	default:
+		return false;
+	}
+}
+
+static bool calendar_action(struct pane *p, enum action a)
+{
+	struct calendar *c = p->state;
+	if (c->in_agenda && agenda_action(p, a))
+		return true;
+	switch (a) {
+	case ACT_LEFT: move_days(c, -1); return true;
+	case ACT_RIGHT: move_days(c, 1); return true;
+	case ACT_UP: move_days(c, -7); return true;
+	case ACT_DOWN: move_days(c, 7); return true;
+	case ACT_PREV_MONTH: case ACT_PAGE_UP: move_months(c, -1); return true;
+	case ACT_NEXT_MONTH: case ACT_PAGE_DOWN: move_months(c, 1); return true;
+	case ACT_TODAY: today(&c->year, &c->month, &c->day); c->in_agenda = false; return true;
+	case ACT_OPEN:
+		c->in_agenda = true;
+		c->agenda_cursor = 0;
+		return true;
+	default:
+		return false;
+	}
+}
+
+static cJSON *calendar_new_record(struct pane *p)
+{
+	struct calendar *c = p->state;
+	cJSON *doc = record_new(type_find("event"));
+	char *day = str_printf("%04d-%02d-%02d", c->year, c->month, c->day);
+	record_set(doc, "start", day, NULL);
+	free(day);
+	return doc;
+}
+
+static bool calendar_select(struct pane *p, const char *id)
+{
+	struct calendar *c = p->state;
+	const struct type_def *t = type_of_id(id);
+	struct cache_doc d;
+	if (!t || strcmp(t->name, "event") || cache_get(p->ui->cache, id, &d, NULL) <= 0)
+		return false;
+	const cJSON *start = cJSON_GetObjectItemCaseSensitive(d.body, "start");
+	int y, m, day;
+	bool ok = cJSON_IsString(start) && sscanf(start->valuestring, "%d-%d-%d", &y, &m, &day) == 3;
+	if (ok) {
+		c->year = y, c->month = m, c->day = day;
+		c->in_agenda = true;
+		c->agenda_cursor = 0;
+	}
+	cache_doc_free(&d);
+	return ok;
+}
+
+static char *calendar_summary(struct pane *p)
+{
+	struct calendar *c = p->state;
+	int n = events_on(p->ui, c->year, c->month, c->day);
+	return str_printf("%04d-%02d-%02d: %d event%s", c->year, c->month, c->day, n,
+			  n == 1 ? "" : "s");
+}
+
+const struct pane_ops pane_calendar_ops = {
+	.name = "Calendar",
+	.open = calendar_open,
+	.close = calendar_close,
+	.draw = calendar_draw,
+	.action = calendar_action,
+	.current = calendar_current,
+	.new_record = calendar_new_record,
+	.select = calendar_select,
+	.summary = calendar_summary,
+};
