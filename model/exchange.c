@@ -32,6 +32,21 @@ static cJSON *parse_export(const char *text, const char *name, char **err)
 	return root;
 }
 
+/* True when the cache holds a later edit of doc than the file does: an
+ * import never replaces a newer edit with an older one. */
+static bool local_is_newer(struct cache *c, const cJSON *doc)
+{
+	struct cache_doc d = { 0 };
+	bool newer = false;
+	const cJSON *theirs = cJSON_GetObjectItemCaseSensitive(doc, "updated_at");
+	if (cJSON_IsString(theirs) && cache_get(c, record_id(doc), &d, NULL) > 0) {
+		const cJSON *mine = cJSON_GetObjectItemCaseSensitive(d.body, "updated_at");
+		newer = cJSON_IsString(mine) && strcmp(mine->valuestring, theirs->valuestring) > 0;
+	}
+	cache_doc_free(&d);
+	return newer;
+}
+
 static int import_one(struct cache *c, cJSON *doc, struct store_opts *o,
 		      struct import_stats *stats, char **err)
 {
@@ -43,6 +58,10 @@ static int import_one(struct cache *c, cJSON *doc, struct store_opts *o,
 	cJSON_DeleteItemFromObjectCaseSensitive(doc, "_rev");
 	const char *id = record_id(doc);
 	bool existed = id && cache_ref_exists(c, id, record_type(doc) ? record_type(doc)->name : "");
+	if (existed && local_is_newer(c, doc)) {
+		stats->kept++;
+		return 0;
+	}
 	int rc = cache_store(c, doc, o, err);
 	if (rc < 0)
 		return -1;

@@ -2,6 +2,7 @@
  * Moving records in and out of a cache as noron's JSON export:
  *   {"noron": "export", "version": 1, "exported_at": ..., "records": [...]}
  * An import is one transaction: every record is checked, or nothing changes.
+ * A record the cache holds a newer edit of is kept as it is.
  */
 #ifndef NORON_EXCHANGE_H
 #define NORON_EXCHANGE_H
@@ -12,6 +13,7 @@
 
 struct import_stats {
 	long added, updated, unchanged;
+	long kept;		/* the cache's own edit is newer than the file's */
 };
 
 /* Imports the export in text; name is the file's name for messages. */

@@ -109,8 +109,6 @@ char *record_field_text(const cJSON *doc, const struct field_def *f)
 		return xstrdup(v->valuestring);
 	if (cJSON_IsBool(v))
 		return xstrdup(cJSON_IsTrue(v) ? "yes" : "no");
-	if (cJSON_IsNumber(v) && f->kind == FIELD_VOTES)
-		return str_printf("%+d", (int)v->valuedouble);
 	if (cJSON_IsNumber(v))
 		return str_printf("%.0f", v->valuedouble);
 	const cJSON *item;
@@ -120,7 +118,8 @@ char *record_field_text(const cJSON *doc, const struct field_def *f)
 		if (cJSON_IsString(item))
 			buf_puts(&b, item->valuestring);
 		else if (cJSON_IsNumber(item))
-			buf_printf(&b, "%s=%+d", item->string, (int)item->valuedouble);
+			buf_printf(&b, item->valuedouble ? "%s=%+d" : "%s=%d", item->string,
+				   (int)item->valuedouble);
 	}
 	return buf_take(&b);
 }
@@ -173,4 +172,18 @@ char *record_changed_fields(const cJSON *before, const cJSON *after)
 			buf_printf(&b, "%s%s", b.len ? ", " : "", n);
 	}
 	return buf_take(&b);
+}
+
+bool record_same_content(const cJSON *a, const cJSON *b)
+{
+	static const char *const stamps[] = { "created_at", "updated_at", "updated_by", "_rev" };
+	cJSON *x = cJSON_Duplicate(a, 1), *y = cJSON_Duplicate(b, 1);
+	for (size_t i = 0; i < sizeof stamps / sizeof stamps[0]; i++) {
+		cJSON_DeleteItemFromObjectCaseSensitive(x, stamps[i]);
+		cJSON_DeleteItemFromObjectCaseSensitive(y, stamps[i]);
+	}
+	bool same = cJSON_Compare(x, y, 1);
+	cJSON_Delete(x);
+	cJSON_Delete(y);
+	return same;
 }

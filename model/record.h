@@ -48,6 +48,9 @@ char *record_label(const cJSON *doc);
 /* A field's value as text, the way the command line reads it back. */
 char *record_field_text(const cJSON *doc, const struct field_def *f);
 
+/* True when two bodies differ at most in their timestamps and signature. */
+bool record_same_content(const cJSON *a, const cJSON *b);
+
 /* The names of the fields that differ between two bodies ("title, status"). */
 char *record_changed_fields(const cJSON *before, const cJSON *after);
 

@@ -124,7 +124,8 @@ static int check_value(const struct field_def *f, const cJSON *v, char **err)
 {
 	switch (f->kind) {
 	case FIELD_BOOL:
-		return cJSON_IsBool(v) ? 0 : err_set(err, "field '%s' must be true or false", f->name);
+		return cJSON_IsBool(v) ? 0 : err_set(err, "field '%s' must be yes or no (true or "
+						       "false in JSON)", f->name);
 	case FIELD_INT:
 		return is_int(v, INT_MIN, INT_MAX) ? 0
 			: err_set(err, "field '%s' must be a whole number", f->name);
@@ -160,8 +161,8 @@ static int check_meta(const cJSON *doc, const struct type_def *t, char **err)
 	if (!id)
 		return err_set(err, "record without an _id");
 	if (!id_valid(id) || type_of_id(id) != t)
-		return err_set(err, "%s: the id must be \"%s:\" and a key of letters, digits and "
-			       ".-_: (no spaces)", id, t->name);
+		return err_set(err, "%s: the id must be \"%s:\" and a key of printable characters "
+			       "without spaces, quotes, slashes or backslashes", id, t->name);
 	for (const cJSON *m = doc->child; m; m = m->next) {
 		if (!record_meta_member(m->string))
 			continue;
@@ -191,7 +192,10 @@ static int check_order(const cJSON *doc, const char *id, char **err)
 {
 	const cJSON *s = cJSON_GetObjectItemCaseSensitive(doc, "start");
 	const cJSON *e = cJSON_GetObjectItemCaseSensitive(doc, "end");
-	if (cJSON_IsString(s) && cJSON_IsString(e) && strcmp(e->valuestring, s->valuestring) < 0)
+	/* A date-only end means the whole day: compare the days then. */
+	size_t n = cJSON_IsString(s) && cJSON_IsString(e) && (strlen(s->valuestring) == 10
+		|| strlen(e->valuestring) == 10) ? 10 : (size_t)-1;
+	if (cJSON_IsString(s) && cJSON_IsString(e) && strncmp(e->valuestring, s->valuestring, n) < 0)
 		return err_set(err, "%s: field 'end' (%s) is before 'start' (%s)", id,
 			       e->valuestring, s->valuestring);
 	return 0;
@@ -281,9 +285,11 @@ static char *ref_from_text(const struct field_def *f, const char *s)
 	size_t n = strlen(s);
 	while (n && s[n - 1] == ' ')
 		n--;
-	size_t tl = strlen(f->ref);
-	if (!strncmp(s, f->ref, tl) && s[tl] == ':')
-		return str_printf("%.*s", (int)n, s);
+	/* An id with any type prefix stays as typed (a wrong type is refused later). */
+	char *typed = str_printf("%.*s", (int)n, s);
+	if (type_of_id(typed))
+		return typed;
+	free(typed);
 	return str_printf("%s:%.*s", f->ref, (int)n, s);
 }
 

@@ -42,10 +42,11 @@ char *config_default_db(void)
 
 char *config_author(const struct config *cfg)
 {
-	const char *user = cfg->user ? cfg->user : getenv("USER");
+	const char *user = cfg->user && *cfg->user ? cfg->user : getenv("USER");
 	if (!user || !*user)
 		user = "unknown";
-	return cfg->institution ? str_printf("%s@%s", user, cfg->institution) : xstrdup(user);
+	return cfg->institution && *cfg->institution ? str_printf("%s@%s", user, cfg->institution)
+		: xstrdup(user);
 }
 
 static char *trim(char *s)

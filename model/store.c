@@ -91,8 +91,8 @@ static int check_no_cycle(struct cache *c, const cJSON *doc, char **err)
 static void stamp(struct cache *c, cJSON *doc, const struct cache_doc *old)
 {
 	char *now = now_utc();
-	const cJSON *created = old->body ? cJSON_GetObjectItemCaseSensitive(old->body,
-									   "created_at") : NULL;
+	const cJSON *created = old->body && !old->deleted
+		? cJSON_GetObjectItemCaseSensitive(old->body, "created_at") : NULL;
 	cJSON_DeleteItemFromObjectCaseSensitive(doc, "created_at");
 	cJSON_DeleteItemFromObjectCaseSensitive(doc, "updated_at");
 	cJSON_DeleteItemFromObjectCaseSensitive(doc, "updated_by");
@@ -110,7 +110,9 @@ static int write_doc(struct cache *c, const char *id, const char *type, const ch
 	sqlite3_stmt *st = cache_prepare(c,
 		"INSERT INTO docs(id, type, body, dirty, deleted, updated_at, base)"
 		" VALUES(?1, ?2, ?3, ?4, ?5, strftime('%Y-%m-%dT%H:%M:%SZ','now'), ?6)"
-		" ON CONFLICT(id) DO UPDATE SET type = ?2, body = ?3, dirty = ?4, deleted = ?5,"
+		" ON CONFLICT(id) DO UPDATE SET type = ?2, body = ?3, deleted = ?5,"
+		/* a record the endpoint never saw needs no tombstone pushed */
+		" dirty = CASE WHEN ?5 = 1 AND rev IS NULL AND base IS NULL THEN 0 ELSE ?4 END,"
 		" updated_at = excluded.updated_at, rejected = NULL,"
 		" base = CASE WHEN ?4 = 0 THEN ?3 ELSE base END", err);
 	if (!st)
@@ -224,16 +226,23 @@ static int write_history(struct cache *c, const char *id, const char *before,
 	return rc;
 }
 
-static bool same_body(const struct cache_doc *old, const cJSON *doc, bool deleted)
+/* True when doc says what the stored record says; with keep_meta the
+ * timestamps count too, else they are about to be stamped anew. */
+static bool same_body(const struct cache_doc *old, const cJSON *doc, bool deleted,
+		      bool keep_meta)
 {
-	return old->body && old->deleted == deleted && cJSON_Compare(old->body, doc, 1);
+	if (!old->body || old->deleted != deleted)
+		return false;
+	if (keep_meta)
+		return cJSON_Compare(old->body, doc, 1);
+	return record_same_content(old->body, doc);
 }
 
 static int store_checked(struct cache *c, cJSON *doc, struct store_opts *o,
 			 const struct cache_doc *old, char **err)
 {
 	const char *id = record_id(doc);
-	if (same_body(old, doc, o->deleted) && (!o->clean || !old->dirty))
+	if (same_body(old, doc, o->deleted, true) && (!o->clean || !old->dirty))
 		return 0;
 	char *body = cJSON_PrintUnformatted(doc);
 	char *before = old->body && !old->deleted ? cJSON_PrintUnformatted(old->body) : NULL;
@@ -257,6 +266,10 @@ int cache_store(struct cache *c, cJSON *doc, struct store_opts *o, char **err)
 		return err_set(err, "record without an _id");
 	if (cache_get(c, id, &old, err) < 0)
 		return -1;
+	if (!o->keep_meta && same_body(&old, doc, o->deleted, false) && !o->clean) {
+		cache_doc_free(&old);
+		return 0;	/* nothing changed: no new timestamp, no history row */
+	}
 	if (!o->keep_meta)
 		stamp(c, doc, &old);
 	int rc = record_check(doc, o->skip_refs || o->deleted ? NULL : cache_ref_exists, c, err);

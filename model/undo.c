@@ -65,22 +65,48 @@ int cache_delete(struct cache *c, const char *id, char **err)
 	return cache_commit(c, err);
 }
 
-/* Writes one history row's "before" back. */
+/* Writes one history row's "before" back. A record the row created is
+ * deleted; whether others still refer to it is checked once the whole
+ * batch is undone (they may go with it). */
 static int undo_row(struct cache *c, const char *id, const char *before, struct store_opts *o,
 		    char **err)
 {
+	struct cache_doc d;
+	cJSON *doc = NULL;
 	if (!before) {
-		o->deleted = true;
-		int rc = delete_locked(c, id, o, err);
-		o->deleted = false;
-		return rc;
+		if (cache_get(c, id, &d, err) < 0)
+			return -1;
+		doc = d.body;
+		d.body = NULL;
+		cache_doc_free(&d);
+	} else {
+		doc = cJSON_Parse(before);
 	}
-	cJSON *doc = cJSON_Parse(before);
 	if (!doc)
 		return err_set(err, "history of %s is damaged", id);
+	o->deleted = !before;
 	int rc = cache_store(c, doc, o, err) < 0 ? -1 : 0;
+	o->deleted = false;
 	cJSON_Delete(doc);
 	return rc;
+}
+
+/* After a batch is undone, every record it touched must hold together:
+ * live records' references resolve, deleted ones are referred to by none. */
+static int check_batch(struct cache *c, const cJSON *ids, char **err)
+{
+	const cJSON *id;
+	cJSON_ArrayForEach(id, ids) {
+		struct cache_doc d;
+		int found = cache_get(c, id->valuestring, &d, err);
+		int rc = found < 0 ? -1 : found == 0 ? 0 : d.deleted
+			? check_unreferenced(c, id->valuestring, err)
+			: record_check(d.body, cache_ref_exists, c, err);
+		cache_doc_free(&d);
+		if (rc)
+			return err_set(err, "cannot undo: %s", *err);
+	}
+	return 0;
 }
 
 static long long last_batch(struct cache *c, char **err)
@@ -103,17 +129,22 @@ static int undo_batch(struct cache *c, long long batch, char **what, char **err)
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, batch);
-	struct store_opts o = { .kind = HIST_UNDO, .keep_meta = false };
+	struct store_opts o = { .kind = HIST_UNDO, .skip_refs = true };
 	int rc = 0, n = 0;
 	char *first = NULL;
+	cJSON *ids = cJSON_CreateArray();
 	while (!rc && sqlite3_step(st) == SQLITE_ROW) {
 		const char *id = (const char *)sqlite3_column_text(st, 1);
 		if (!first)
 			first = str_printf("%s of %s", sqlite3_column_text(st, 2), id);
 		rc = undo_row(c, id, (const char *)sqlite3_column_text(st, 3), &o, err);
+		cJSON_AddItemToArray(ids, cJSON_CreateString(id));
 		n++;
 	}
 	sqlite3_finalize(st);
+	if (!rc)
+		rc = check_batch(c, ids, err);
+	cJSON_Delete(ids);
 	if (!rc)
 		*what = n == 1 ? str_printf("undid the %s", first)
 			: str_printf("undid %d changes (the last: %s)", n, first);

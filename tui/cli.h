@@ -37,6 +37,10 @@ int cli_fail(const char *msg);
 int cli_failf(const char *fmt, ...);
 int cli_usage(const char *cmd, const char *fmt, ...);
 
+/* The type a command-line word names (singular or plural); NULL after a
+ * usage message when none. */
+const struct type_def *cli_type_arg(const char *name);
+
 /* Opens the cache (creating and seeding it on first use). */
 int cli_open(struct cli *cli, unsigned flags);
 

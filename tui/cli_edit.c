@@ -38,6 +38,13 @@ static int save(struct cli *cli, cJSON *doc, const char *kind, int *changed)
 {
 	char *err = NULL;
 	int rc = cache_save(cli->cache, doc, kind, &err);
+	size_t idlen = strlen(record_id(doc));
+	if (rc < 0 && !strcmp(kind, HIST_ADD) && !strncmp(err, record_id(doc), idlen)) {
+		/* the new record's id means nothing to the user yet */
+		char *named = str_printf("new %s%s", record_type(doc)->name, err + idlen);
+		free(err);
+		err = named;
+	}
 	if (rc < 0) {
 		rc = cli_fail(err);
 		free(err);
@@ -50,11 +57,9 @@ static int save(struct cli *cli, cJSON *doc, const char *kind, int *changed)
 int cmd_add(struct cli *cli, int argc, char **argv)
 {
 	int rc = opt_done("add", argc, argv, 1, -1);
-	const struct type_def *t = rc ? NULL : type_find(argv[0]);
-	if (rc)
-		return rc;
+	const struct type_def *t = rc ? NULL : cli_type_arg(argv[0]);
 	if (!t)
-		return cli_usage("add", "unknown type '%s' (see noron --help)", argv[0]);
+		return rc ? rc : EXIT_USAGE;
 	cJSON *doc = record_new(t);
 	rc = apply_fields(doc, argc - 1, argv + 1, "add");
 	if (!rc)

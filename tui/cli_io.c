@@ -73,8 +73,11 @@ int cmd_import(struct cli *cli, int argc, char **argv)
 	} else {
 		printf("imported ");
 		out_text(path, false);
-		printf(": %ld added, %ld updated, %ld unchanged\n", st.added, st.updated,
+		printf(": %ld added, %ld updated, %ld unchanged", st.added, st.updated,
 		       st.unchanged);
+		if (st.kept)
+			printf(", %ld kept (this cache's edit is newer)", st.kept);
+		putchar('\n');
 	}
 	free(text);
 	free(err);

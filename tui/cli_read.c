@@ -13,7 +13,7 @@
 
 #define WINDOW 500	/* records fetched per query */
 
-static const struct type_def *type_arg(const char *name)
+const struct type_def *cli_type_arg(const char *name)
 {
 	const struct type_def *t = type_find(name);
 	if (!t)
@@ -86,7 +86,7 @@ int cmd_list(struct cli *cli, int argc, char **argv)
 	if (opt_value(&argc, argv, "--filter", &filter) < 0)
 		return cli_usage("list", "--filter needs a text");
 	int rc = opt_done("list", argc, argv, 1, 1);
-	const struct type_def *t = rc ? NULL : type_arg(argv[0]);
+	const struct type_def *t = rc ? NULL : cli_type_arg(argv[0]);
 	if (!t)
 		return rc ? rc : EXIT_USAGE;
 	if ((rc = cli_open(cli, CACHE_CREATE | CACHE_SEED)))
@@ -168,6 +168,8 @@ int cmd_show(struct cli *cli, int argc, char **argv)
 	if (found <= 0) {
 		rc = found < 0 ? cli_fail(err) : cli_failf("no record %s", argv[0]);
 	} else if (json) {
+		if (d.deleted)	/* a tombstone says so, as CouchDB's do */
+			cJSON_AddBoolToObject(d.body, "_deleted", 1);
 		char *s = cJSON_Print(d.body);
 		puts(s);
 		free(s);
@@ -332,21 +334,25 @@ int cmd_help(struct cli *cli, int argc, char **argv)
 {
 	(void)cli;
 	int rc = opt_done("help", argc, argv, 1, 1);
-	const struct type_def *t = rc ? NULL : type_arg(argv[0]);
+	const struct type_def *t = rc ? NULL : cli_type_arg(argv[0]);
 	if (!t)
 		return rc ? rc : EXIT_USAGE;
 	printf("%s: %s\n\n", t->name, t->help);
 	for (size_t i = 0; i < t->nfields; i++) {
 		const struct field_def *f = &t->fields[i];
-		printf("  %-13s %-18s %-9s", f->name, field_kind_name(f->kind),
-		       f->flags & FL_REQUIRED ? "required" : "");
+		struct buf b = { 0 };
+		buf_printf(&b, "  %-13s %-18s %-9s", f->name, field_kind_name(f->kind),
+			   f->flags & FL_REQUIRED ? "required" : "");
 		if (f->ref)
-			printf(" %s id", f->ref);
+			buf_printf(&b, " %s id", f->ref);
 		for (int c = 0; f->choices && f->choices[c]; c++)
-			printf("%s%s", c ? "/" : " ", f->choices[c]);
+			buf_printf(&b, "%s%s", c ? "/" : " ", f->choices[c]);
 		if (f->help)
-			printf("%s%s", f->ref || f->choices ? "; " : " ", f->help);
-		putchar('\n');
+			buf_printf(&b, "%s%s", f->ref || f->choices ? "; " : " ", f->help);
+		while (b.len && b.s[b.len - 1] == ' ')
+			b.s[--b.len] = '\0';
+		puts(b.s);
+		free(b.s);
 	}
 	return EXIT_OK;
 }

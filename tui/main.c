@@ -122,7 +122,7 @@ int main(int argc, char **argv)
 		return EXIT_OK;
 	}
 	char *err = NULL;
-	if (config_load(&cli.cfg, NULL, &err)) {
+	if (cmd->run != cmd_help && config_load(&cli.cfg, NULL, &err)) {
 		rc = cli_fail(err);
 		free(err);
 		return rc;
