@@ -68,6 +68,8 @@ static void draw_row(struct form *f, int i, int y, int x, int w)
 static void form_draw(struct form *f)
 {
 	struct ui *ui = f->ui;
+	if (ui_too_small(ui))
+		return;
 	erase();
 	char *label = record_label(f->doc);
 	char *title = f->is_new ? str_printf("New %s", f->t->name)
@@ -254,9 +256,7 @@ char *form_run(struct ui *ui, cJSON *doc, bool is_new)
 		f.cursor++;
 	while (!done) {
 		form_draw(&f);
-		timeout(-1);
-		int key = ui_getkey(ui);
-		nodelay(stdscr, TRUE);
+		int key = ui_wait_key(ui);
 		if (key == KEY_RESIZE) {
 			getmaxyx(stdscr, ui->rows, ui->cols);
 			continue;

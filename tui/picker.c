@@ -44,6 +44,8 @@ static int picker_row(void *ctx, const struct cache_row *row)
 static void picker_draw(struct picker *p)
 {
 	struct ui *ui = p->ui;
+	if (ui_too_small(ui))
+		return;
 	int w = ui->cols > 74 ? 70 : ui->cols - 2, h = ui->rows > 24 ? 20 : ui->rows - 2;
 	p->r = (struct rect){ .y = (ui->rows - h) / 2, .x = (ui->cols - w) / 2, .h = h, .w = w };
 	char *title = str_printf("%s (type to filter, Enter picks, Esc cancels)",
@@ -89,9 +91,7 @@ char *picker_run(struct ui *ui, const struct type_def *t, const char *initial)
 		buf_puts(&p.filter, initial);
 	for (;;) {
 		picker_draw(&p);
-		timeout(-1);
-		int key = ui_getkey(ui);
-		nodelay(stdscr, TRUE);
+		int key = ui_wait_key(ui);
 		if (key == KEY_RESIZE) {
 			getmaxyx(stdscr, ui->rows, ui->cols);
 			erase();

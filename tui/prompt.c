@@ -62,6 +62,8 @@ static void line_set(struct line *l, const char *text)
 
 static void line_draw(struct ui *ui, const char *label, const struct line *l)
 {
+	if (ui_too_small(ui))
+		return;
 	int y = ui->rows - 1, lw = text_width(label);
 	draw_fill(y, 0, ui->cols, ATTR_PLAIN);
 	draw_text(y, 0, lw, label, ATTR_BOLD);
@@ -119,17 +121,12 @@ int prompt_line(struct ui *ui, const char *label, const char *initial,
 	*out = NULL;
 	for (;;) {
 		line_draw(ui, label, &l);
-		int key = ui_getkey(ui);
-		if (key == -2) {
-			timeout(-1);
-			continue;
-		}
-		nodelay(stdscr, TRUE);
+		int key = ui_wait_key(ui);
 		if (key == KEY_RESIZE) {
 			ui_draw(ui);
 			continue;
 		}
-		if (key == 27 || key == 3 || key == 7) {
+		if (key == 27 || key == 3 || key == 7 || key == -1) {
 			rc = 0;
 			break;
 		}
@@ -153,17 +150,16 @@ int prompt_line(struct ui *ui, const char *label, const char *initial,
 bool prompt_yes(struct ui *ui, const char *question)
 {
 	for (;;) {
-		int y = ui->rows - 1;
-		draw_text(y, 0, ui->cols, question, theme_attr(ROLE_ERROR));
-		refresh();
-		timeout(-1);
-		int key = ui_getkey(ui);
-		nodelay(stdscr, TRUE);
+		if (!ui_too_small(ui)) {
+			draw_text(ui->rows - 1, 0, ui->cols, question, theme_attr(ROLE_ERROR));
+			refresh();
+		}
+		int key = ui_wait_key(ui);
 		if (key == KEY_RESIZE) {
 			ui_draw(ui);
 			continue;
 		}
-		return key == 'y' || key == 'Y';
+		return key == 'y' || key == 'Y';	/* -1 (terminal gone) is a no */
 	}
 }
 
@@ -174,6 +170,8 @@ struct chooser {
 
 static void chooser_draw(struct ui *ui, const char *title, struct chooser *ch)
 {
+	if (ui_too_small(ui))
+		return;
 	int w = ui->cols > 70 ? 60 : ui->cols - 4, h = ch->n + 2;
 	if (h > ui->rows - 4)
 		h = ui->rows - 4;
@@ -201,9 +199,7 @@ int prompt_choose(struct ui *ui, const char *title, const char *const *items, in
 		return -1;
 	for (;;) {
 		chooser_draw(ui, title, &ch);
-		timeout(-1);
-		int key = ui_getkey(ui);
-		nodelay(stdscr, TRUE);
+		int key = ui_wait_key(ui);
 		if (key == KEY_RESIZE)
 			ui_draw(ui);
 		else if (key == 'j' || key == KEY_DOWN)

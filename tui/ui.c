@@ -122,32 +122,41 @@ static void draw_status(struct ui *ui)
 	char *left = sync_summary(ui);
 	char *extra = p->ops->summary ? p->ops->summary(p) : NULL;
 	char *line = str_printf("%s%s%s", left, extra ? "  " : "", extra ? extra : "");
-	const char *hints = "? help  / filter  \\ search  a add  e edit  q quit ";
-	int hw = text_width(hints);
+	/* The longest key hints that fit beside the counts. */
+	static const char *const hints[] = {
+		"? help  / filter  \\ search  a add  e edit  q quit ", "? help  / filter  q quit ",
+		"? help ", "" };
+	int lw = text_width(line), i = 0;
+	while (hints[i][0] && lw + 2 + text_width(hints[i]) > ui->cols)
+		i++;
+	int hw = text_width(hints[i]);
 	draw_fill(y, 0, ui->cols, theme_attr(ROLE_STATUS));
-	if (ui->cols - hw > text_width(line) + 2) {
-		draw_text(y, 0, ui->cols - hw, line, theme_attr(ROLE_STATUS));
-		draw_text(y, ui->cols - hw, hw, hints, theme_attr(ROLE_STATUS));
-	} else {
-		draw_text(y, 0, ui->cols, line, theme_attr(ROLE_STATUS));
-	}
+	draw_text(y, 0, ui->cols - hw, line, theme_attr(ROLE_STATUS));
+	draw_text(y, ui->cols - hw, hw, hints[i], theme_attr(ROLE_STATUS));
 	free(line);
 	free(left);
 	free(extra);
 }
 
-void ui_draw(struct ui *ui)
+bool ui_too_small(struct ui *ui)
 {
 	getmaxyx(stdscr, ui->rows, ui->cols);
+	if (ui->rows >= UI_MIN_ROWS && ui->cols >= UI_MIN_COLS)
+		return false;
 	erase();
-	if (ui->rows < UI_MIN_ROWS || ui->cols < UI_MIN_COLS) {
-		char *t = str_printf("terminal too small (%dx%d; noron needs %dx%d)",
-				     ui->cols, ui->rows, UI_MIN_COLS, UI_MIN_ROWS);
-		draw_text(0, 0, ui->cols, t, ATTR_BOLD);
-		free(t);
-		refresh();
+	char *t = str_printf("terminal too small (%dx%d; noron needs %dx%d)",
+			     ui->cols, ui->rows, UI_MIN_COLS, UI_MIN_ROWS);
+	draw_text(0, 0, ui->cols, t, ATTR_BOLD);
+	free(t);
+	refresh();
+	return true;
+}
+
+void ui_draw(struct ui *ui)
+{
+	if (ui_too_small(ui))
 		return;
-	}
+	erase();
 	draw_tabs(ui);
 	struct pane *p = ui_pane(ui);
 	p->ops->draw(p, (struct rect){ .y = 1, .x = 0, .h = ui->rows - 2, .w = ui->cols });
@@ -273,6 +282,23 @@ int ui_key_char(int key)
 	return key >= 0x20 && key < KEY_MIN && key != 0x7f ? key : -1;
 }
 
+int ui_wait_key(struct ui *ui)
+{
+	for (;;) {
+		int key = ui_getkey(ui);
+		if (key != -2)
+			return key;
+		if (got_signal)
+			return -1;
+		struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+		int n = poll(&pfd, 1, IDLE_MS);
+		if (got_signal || (n < 0 && errno != EINTR))
+			return -1;
+		if (n > 0 && (pfd.revents & (POLLHUP | POLLERR | POLLNVAL)) && !(pfd.revents & POLLIN))
+			return -1;
+	}
+}
+
 /* Waits for a key or for IDLE_MS; -1 when the terminal is gone. */
 static int wait_input(void)
 {
@@ -293,26 +319,21 @@ static void main_loop(struct ui *ui)
 		int ready = wait_input();
 		if (ready < 0 || got_signal)
 			break;
-		if (ready == 0) {
-			if (cache_data_version(ui->cache) != ui->data_version) {
-				ui_reload(ui);
-				ui_draw(ui);
-			}
-			continue;
-		}
-		/* Take every key already typed, then draw once. */
+		/* Take every key already typed (a resize arrives as a key too),
+		 * then draw once. */
 		int key, n = 0;
 		while (!ui->quit && (key = ui_getkey(ui)) != -2) {
 			handle_key(ui, key);
 			n++;
 		}
 		/* Readable without a key, again and again: the terminal is gone. */
-		empty_reads = n ? 0 : empty_reads + 1;
+		empty_reads = ready > 0 && !n ? empty_reads + 1 : 0;
 		if (empty_reads > 50)
 			break;
-		if (cache_data_version(ui->cache) != ui->data_version)
+		bool changed = cache_data_version(ui->cache) != ui->data_version;
+		if (changed)
 			ui_reload(ui);
-		if (n)
+		if (n || changed)
 			ui_draw(ui);
 	}
 }

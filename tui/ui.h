@@ -77,6 +77,9 @@ void ui_message(struct ui *ui, bool error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Re-reads the status counts and tells every pane the cache changed. */
 void ui_reload(struct ui *ui);
+/* Below the minimum size: says so on the screen and returns true. Every
+ * screen and modal checks this before drawing. */
+bool ui_too_small(struct ui *ui);
 /* Draws everything now (used by modals after a resize). */
 void ui_draw(struct ui *ui);
 /* Switches to the pane showing records of this type and selects id. */
@@ -88,6 +91,9 @@ struct pane *ui_pane(struct ui *ui);
  * UI_CHAR_SHIFT; ui_key_char gives any key's printable character or -1. */
 #define UI_CHAR_SHIFT 0x200000
 int ui_getkey(struct ui *ui);
+/* Waits for a key in a modal screen; -1 when the program must stop (a
+ * signal, or the terminal is gone): every modal then closes. */
+int ui_wait_key(struct ui *ui);
 int ui_key_char(int key);
 
 /* Drawing: untrusted text is sanitised, cut by display columns and padded. */

@@ -8,12 +8,9 @@
 
 static void viewer_draw(struct ui *ui, const char *title, char **lines, int n, int top)
 {
-	erase();
-	if (ui->rows < UI_MIN_ROWS || ui->cols < UI_MIN_COLS) {
-		draw_text(0, 0, ui->cols, "terminal too small", ATTR_BOLD);
-		refresh();
+	if (ui_too_small(ui))
 		return;
-	}
+	erase();
 	struct rect r = { .y = 0, .x = 0, .h = ui->rows - 1, .w = ui->cols };
 	draw_box(r, title);
 	for (int i = 0; i < r.h - 2 && top + i < n; i++)
@@ -30,9 +27,7 @@ void viewer_run(struct ui *ui, const char *title, char **lines, int n)
 		int page = ui->rows - 3 > 1 ? ui->rows - 3 : 1, max = n > page ? n - page : 0;
 		top = top < 0 ? 0 : top > max ? max : top;
 		viewer_draw(ui, title, lines, n, top);
-		timeout(-1);
-		int key = ui_getkey(ui);
-		nodelay(stdscr, TRUE);
+		int key = ui_wait_key(ui);
 		switch (key) {
 		case KEY_RESIZE: getmaxyx(stdscr, ui->rows, ui->cols); break;
 		case 'j': case KEY_DOWN: top++; break;
