@@ -134,9 +134,21 @@ static int check_path(const char *path, unsigned flags, bool *exists, char **err
 		return err_set(err, "a cache already exists at %s", path);
 	if (!*exists && !(flags & CACHE_CREATE))
 		return err_set(err, "no cache at %s (create one with 'noron init')", path);
-	if (!*exists)
-		return make_parents(path, err);
-	return 0;
+	if (*exists && sb.st_size == 0)
+		*exists = false;	/* an empty file is a cache yet to be made */
+	if (*exists)
+		return 0;
+	if (make_parents(path, err))
+		return -1;
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+	int rc = 0;
+	if (slash && slash != dir) {
+		*slash = '\0';
+		if (stat(dir, &sb) || !S_ISDIR(sb.st_mode))
+			rc = err_set(err, "cannot create cache %s: %s is not a directory", path, dir);
+	}
+	free(dir);
+	return rc;
 }
 
 static int open_db(struct cache *c, bool exists, char **err)
@@ -154,9 +166,7 @@ static int open_db(struct cache *c, bool exists, char **err)
 	if (exec(c, "PRAGMA foreign_keys=ON", err))
 		return -1;
 	/* A first read tells a database from any other file. */
-	if (exec(c, "SELECT count(*) FROM sqlite_master", err))
-		return -1;
-	return exec(c, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL", err);
+	return exec(c, "SELECT count(*) FROM sqlite_master", err);
 }
 
 /* Removes a cache that could not be made, with its WAL files. */
@@ -181,6 +191,9 @@ int cache_open(const char *path, unsigned flags, struct cache **out, char **err)
 	int rc = open_db(c, exists, err);
 	if (!rc)
 		rc = schema_migrate(c, err);
+	/* Only a cache noron recognised gets its journal switched to WAL. */
+	if (!rc)
+		rc = exec(c, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL", err);
 	if (!rc && !exists && (flags & CACHE_SEED))
 		rc = seed_load(c, err);
 	if (rc) {

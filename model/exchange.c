@@ -13,15 +13,32 @@
 
 extern const char noron_seed_json[];
 
-static cJSON *parse_export(const char *text, const char *name, char **err)
+/* cJSON would cut a string at an escaped NUL (\u0000) and hide it; as
+ * \u0001 it stays a control character the field's check refuses by name. */
+static void expose_nul(char *text)
 {
+	for (char *p = text; (p = strstr(p, "u0000")); p++) {
+		int slashes = 0;
+		for (const char *q = p - 1; q >= text && *q == '\\'; q--)
+			slashes++;
+		if (slashes % 2)
+			p[4] = '1';
+	}
+}
+
+static cJSON *parse_export(const char *original, const char *name, char **err)
+{
+	char *text = xstrdup(original);
+	expose_nul(text);
 	const char *end = NULL;
 	cJSON *root = cJSON_ParseWithOpts(text, &end, 1);
 	if (!root) {
 		const char *at = cJSON_GetErrorPtr();
 		err_set(err, "%s: broken JSON at line %d", name, text_line_of(text, at ? at : text));
+		free(text);
 		return NULL;
 	}
+	free(text);
 	cJSON *records = cJSON_IsArray(root) ? root
 		: cJSON_GetObjectItemCaseSensitive(root, "records");
 	if (!cJSON_IsArray(records)) {
@@ -148,8 +165,11 @@ static int export_type(struct cache *c, const struct type_def *t, FILE *out, lon
 		return -1;
 	sqlite3_bind_text(st, 1, t->name, -1, SQLITE_STATIC);
 	int step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW)
-		fprintf(out, "%s\n  %s", (*n)++ ? "," : "", sqlite3_column_text(st, 0));
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		char *safe = json_safe((const char *)sqlite3_column_text(st, 0));
+		fprintf(out, "%s\n  %s", (*n)++ ? "," : "", safe);
+		free(safe);
+	}
 	sqlite3_finalize(st);
 	return step == SQLITE_DONE ? 0 : cache_fail(c, "reading records", err);
 }

@@ -29,8 +29,10 @@ char *file_read_all(const char *path, size_t max, size_t *len, char **err)
 		fclose(fp);
 	if (failed || b.len > max) {
 		free(b.s);
-		err_set(err, failed ? "cannot read %s: %s" : "%s is larger than the %s allowed",
-			path, failed ? strerror(errno) : "512 MB");
+		if (failed)
+			err_set(err, "cannot read %s: %s", path, strerror(errno));
+		else
+			err_set(err, "%s is larger than the %zu bytes allowed", path, max);
 		return NULL;
 	}
 	*len = b.len;

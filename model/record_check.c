@@ -15,8 +15,8 @@
 
 static bool is_int(const cJSON *v, int lo, int hi)
 {
-	return cJSON_IsNumber(v) && v->valuedouble == (double)(long long)v->valuedouble
-		&& v->valuedouble >= lo && v->valuedouble <= hi;
+	return cJSON_IsNumber(v) && v->valuedouble >= lo && v->valuedouble <= hi
+		&& v->valuedouble == (double)(long long)v->valuedouble;
 }
 
 static bool when_stored(const char *s)
@@ -75,6 +75,9 @@ static int check_votes(const struct field_def *f, const cJSON *v, char **err)
 	for (const cJSON *a = v->child; a; a = a->next) {
 		if (check_ref(f, a->string, err))
 			return -1;
+		for (const cJSON *b = v->child; b != a; b = b->next)
+			if (!strcmp(a->string, b->string))
+				return err_set(err, "field '%s': %s votes twice", f->name, a->string);
 		if (!is_int(a, -1, 1))
 			return err_set(err, "field '%s': the vote of %s must be -1, 0 or 1",
 				       f->name, a->string);
@@ -214,6 +217,8 @@ static int check_fields(const cJSON *doc, const struct type_def *t, const char *
 		if (!f)
 			return err_set(err, "%s: unknown field '%s' for type %s", id, m->string,
 				       t->name);
+		if (cJSON_IsNull(m))
+			continue;	/* null: no value, as if the field were absent */
 		if (check_value(f, m, err) || (exists && check_refs_exist(f, m, exists, ctx, err))) {
 			char *inner = *err;
 			*err = NULL;
@@ -224,7 +229,8 @@ static int check_fields(const cJSON *doc, const struct type_def *t, const char *
 	}
 	for (size_t i = 0; i < t->nfields; i++)
 		if ((t->fields[i].flags & FL_REQUIRED)
-		    && !cJSON_GetObjectItemCaseSensitive(doc, t->fields[i].name))
+		    && (!cJSON_GetObjectItemCaseSensitive(doc, t->fields[i].name)
+			|| cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(doc, t->fields[i].name))))
 			return err_set(err, "%s: required field '%s' is missing", id,
 				       t->fields[i].name);
 	return 0;
@@ -235,14 +241,16 @@ int record_check(const cJSON *doc, ref_exists_fn exists, void *ctx, char **err)
 	char *scratch = NULL;
 	if (!err)
 		err = &scratch;
-	if (!cJSON_IsObject(doc))
-		return err_set(err, "a record must be a JSON object");
 	const struct type_def *t = record_type(doc);
 	const cJSON *type = cJSON_GetObjectItemCaseSensitive(doc, "type");
-	if (!t)
-		return err_set(err, "%s: unknown record type '%s'", record_id(doc) ? record_id(doc)
-			       : "record", cJSON_IsString(type) ? type->valuestring : "(none)");
-	int rc = check_meta(doc, t, err);
+	int rc = 0;
+	if (!cJSON_IsObject(doc))
+		rc = err_set(err, "a record must be a JSON object");
+	else if (!t)
+		rc = err_set(err, "%s: unknown record type '%s'", record_id(doc) ? record_id(doc)
+			     : "record", cJSON_IsString(type) ? type->valuestring : "(none)");
+	if (!rc)
+		rc = check_meta(doc, t, err);
 	if (!rc)
 		rc = check_fields(doc, t, record_id(doc), exists, ctx, err);
 	if (!rc)
@@ -262,15 +270,24 @@ int record_check(const cJSON *doc, ref_exists_fn exists, void *ctx, char **err)
 int record_normalize(cJSON *doc, char **err)
 {
 	const struct type_def *t = record_type(doc);
+	for (cJSON *m = cJSON_IsObject(doc) ? doc->child : NULL, *next; m; m = next) {
+		next = m->next;
+		if (cJSON_IsNull(m))	/* null means no value */
+			cJSON_DeleteItemFromObjectCaseSensitive(doc, m->string);
+	}
 	for (size_t i = 0; t && i < t->nfields; i++) {
 		const struct field_def *f = &t->fields[i];
 		cJSON *v = cJSON_GetObjectItemCaseSensitive(doc, f->name);
 		if (f->kind != FIELD_WHEN || !cJSON_IsString(v))
 			continue;
-		char *n = when_normalize(v->valuestring, err);
-		if (!n)
-			return err_set(err, "%s: field '%s': %s", record_id(doc) ? record_id(doc)
-				       : "record", f->name, *err);
+		char *why = NULL;
+		char *n = when_normalize(v->valuestring, &why);
+		if (!n) {
+			err_set(err, "%s: field '%s': %s", record_id(doc) ? record_id(doc)
+				: "record", f->name, why);
+			free(why);
+			return -1;
+		}
 		cJSON_ReplaceItemInObjectCaseSensitive(doc, f->name, cJSON_CreateString(n));
 		free(n);
 	}
@@ -382,9 +399,13 @@ int record_set(cJSON *doc, const char *name, const char *text, char **err)
 		cJSON_DeleteItemFromObjectCaseSensitive(doc, name);
 		return 0;
 	}
-	cJSON *v = parse_text(f, text, err);
-	if (!v)
-		return err_set(err, "field '%s': %s", name, *err);
+	char *why = NULL;
+	cJSON *v = parse_text(f, text, &why);
+	if (!v) {
+		err_set(err, "field '%s': %s", name, why);
+		free(why);
+		return -1;
+	}
 	if (check_value(f, v, err)) {
 		cJSON_Delete(v);
 		return -1;

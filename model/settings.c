@@ -88,8 +88,11 @@ static int set_value(struct config *cfg, const char *k, const char *v, int line,
 static int parse(struct config *cfg, char *text, char **err)
 {
 	int line = 0;
-	for (char *save = NULL, *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+	for (char *l = text, *next; l && *l; l = next) {
 		line++;
+		next = strchr(l, '\n');
+		if (next)
+			*next++ = '\0';
 		char *s = trim(l);
 		if (!*s || *s == '#')
 			continue;

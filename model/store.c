@@ -194,7 +194,7 @@ static int write_links(struct cache *c, const char *id, const cJSON *doc, bool d
 	if (!ins)
 		return -1;
 	const struct type_def *t = record_type(doc);
-	for (size_t i = 0; !rc && i < t->nfields; i++) {
+	for (size_t i = 0; t && !rc && i < t->nfields; i++) {
 		const cJSON *v = cJSON_GetObjectItemCaseSensitive(doc, t->fields[i].name);
 		if (t->fields[i].ref && v)
 			rc = link_field(ins, id, &t->fields[i], v);
@@ -203,8 +203,15 @@ static int write_links(struct cache *c, const char *id, const cJSON *doc, bool d
 	return rc ? cache_fail(c, "saving links", err) : 0;
 }
 
-static int write_history(struct cache *c, const char *id, const char *before,
-			 const char *after, struct store_opts *o, char **err)
+int store_index(struct cache *c, const char *id, const cJSON *doc, bool deleted, char **err)
+{
+	if (write_search(c, id, doc, deleted, err))
+		return -1;
+	return write_links(c, id, doc, deleted, err);
+}
+
+int store_history(struct cache *c, const char *id, const char *before, const char *after,
+		  const char *kind, long long *batch, char **err)
 {
 	sqlite3_stmt *st = cache_prepare(c,
 		"INSERT INTO history(id, kind, before, after, at, by, batch) VALUES(?, ?, ?, ?,"
@@ -213,15 +220,15 @@ static int write_history(struct cache *c, const char *id, const char *before,
 	if (!st)
 		return -1;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, o->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, before, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, after, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, c->author, -1, SQLITE_STATIC);
-	if (o->batch)
-		sqlite3_bind_int64(st, 6, o->batch);
+	if (*batch)
+		sqlite3_bind_int64(st, 6, *batch);
 	int rc = sqlite3_step(st) == SQLITE_ROW ? 0 : cache_fail(c, "recording history", err);
 	if (!rc)
-		o->batch = sqlite3_column_int64(st, 0);
+		*batch = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -248,14 +255,44 @@ static int store_checked(struct cache *c, cJSON *doc, struct store_opts *o,
 	char *before = old->body && !old->deleted ? cJSON_PrintUnformatted(old->body) : NULL;
 	int rc = write_doc(c, id, record_type(doc)->name, body, o, err);
 	if (!rc)
-		rc = write_search(c, id, doc, o->deleted, err);
-	if (!rc)
-		rc = write_links(c, id, doc, o->deleted, err);
+		rc = store_index(c, id, doc, o->deleted, err);
 	if (!rc && o->kind)
-		rc = write_history(c, id, before, o->deleted ? NULL : body, o, err);
+		rc = store_history(c, id, before, o->deleted ? NULL : body, o->kind, &o->batch, err);
 	free(body);
 	free(before);
 	return rc ? -1 : 1;
+}
+
+/* The endpoint's body this record derives from, or NULL. */
+static cJSON *stored_base(struct cache *c, const char *id)
+{
+	sqlite3_stmt *st = cache_prepare(c, "SELECT base FROM docs WHERE id = ?", NULL);
+	if (!st)
+		return NULL;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	cJSON *base = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)
+		? cJSON_Parse((const char *)sqlite3_column_text(st, 0)) : NULL;
+	sqlite3_finalize(st);
+	return base;
+}
+
+/* An edit that brings a record back to what the endpoint has (an undo, or
+ * a value typed back) leaves nothing to push: it takes the endpoint's body,
+ * timestamps included, and is clean again. */
+static bool back_to_base(struct cache *c, cJSON *doc, const struct cache_doc *old,
+			 const struct store_opts *o)
+{
+	if (o->clean || o->deleted || !old->body || !old->dirty)
+		return false;
+	cJSON *base = stored_base(c, record_id(doc));
+	bool same = base && record_same_content(base, doc);
+	if (same) {	/* doc takes base's members, in base's order */
+		cJSON *members = doc->child;
+		doc->child = base->child;
+		base->child = members;
+	}
+	cJSON_Delete(base);
+	return same;
 }
 
 int cache_store(struct cache *c, cJSON *doc, struct store_opts *o, char **err)
@@ -275,8 +312,12 @@ int cache_store(struct cache *c, cJSON *doc, struct store_opts *o, char **err)
 	int rc = record_check(doc, o->skip_refs || o->deleted ? NULL : cache_ref_exists, c, err);
 	if (!rc && !o->deleted && field_find(record_type(doc), "parent"))
 		rc = check_no_cycle(c, doc, err);
+	struct store_opts local = *o;
+	if (!rc && back_to_base(c, doc, &old, o))
+		local.clean = true;
 	if (!rc)
-		rc = store_checked(c, doc, o, &old, err);
+		rc = store_checked(c, doc, &local, &old, err);
+	o->batch = local.batch;
 	cache_doc_free(&old);
 	return rc;
 }

@@ -65,29 +65,53 @@ int cache_delete(struct cache *c, const char *id, char **err)
 	return cache_commit(c, err);
 }
 
-/* Writes one history row's "before" back. A record the row created is
- * deleted; whether others still refer to it is checked once the whole
- * batch is undone (they may go with it). */
-static int undo_row(struct cache *c, const char *id, const char *before, struct store_opts *o,
-		    char **err)
+/* Puts back, in the current body, the fields one edit changed; fields
+ * changed since by others (a sync) stay as they are now. */
+static void revert_fields(cJSON *now, const cJSON *before, const cJSON *after)
+{
+	const cJSON *sides[] = { before, after };
+	for (int s = 0; s < 2; s++) {
+		const cJSON *k;
+		cJSON_ArrayForEach(k, sides[s]) {
+			const cJSON *b = cJSON_GetObjectItemCaseSensitive(before, k->string);
+			const cJSON *a = cJSON_GetObjectItemCaseSensitive(after, k->string);
+			if ((a && b && cJSON_Compare(a, b, 1)) || record_meta_member(k->string))
+				continue;
+			if (!b)
+				cJSON_DeleteItemFromObjectCaseSensitive(now, k->string);
+			else if (cJSON_GetObjectItemCaseSensitive(now, k->string))
+				cJSON_ReplaceItemInObjectCaseSensitive(now, k->string,
+								       cJSON_Duplicate(b, 1));
+			else
+				cJSON_AddItemToObject(now, k->string, cJSON_Duplicate(b, 1));
+		}
+	}
+}
+
+/* Undoes one history row. A record the row created is deleted; whether
+ * others still refer to it is checked once the whole batch is undone (they
+ * may go with it). */
+static int undo_row(struct cache *c, const char *id, const char *before_text,
+		    const char *after_text, struct store_opts *o, char **err)
 {
 	struct cache_doc d;
-	cJSON *doc = NULL;
-	if (!before) {
-		if (cache_get(c, id, &d, err) < 0)
-			return -1;
-		doc = d.body;
-		d.body = NULL;
-		cache_doc_free(&d);
-	} else {
-		doc = cJSON_Parse(before);
+	if (cache_get(c, id, &d, err) <= 0)
+		return err_set(err, "history names %s, which is not in the cache", id);
+	cJSON *before = before_text ? cJSON_Parse(before_text) : NULL;
+	cJSON *after = after_text ? cJSON_Parse(after_text) : NULL;
+	cJSON *doc = d.body;
+	d.body = NULL;
+	if (before && (d.deleted || !after)) {
+		cJSON_Delete(doc);	/* a deleted record comes back as it was */
+		doc = cJSON_Duplicate(before, 1);
+	} else if (before) {
+		revert_fields(doc, before, after);
 	}
-	if (!doc)
-		return err_set(err, "history of %s is damaged", id);
 	o->deleted = !before;
 	int rc = cache_store(c, doc, o, err) < 0 ? -1 : 0;
 	o->deleted = false;
-	cJSON_Delete(doc);
+	cJSON_Delete(doc), cJSON_Delete(before), cJSON_Delete(after);
+	cache_doc_free(&d);
 	return rc;
 }
 
@@ -124,7 +148,7 @@ static long long last_batch(struct cache *c, char **err)
 /* Undoes every row of a batch, newest first, and describes what it did. */
 static int undo_batch(struct cache *c, long long batch, char **what, char **err)
 {
-	sqlite3_stmt *st = cache_prepare(c, "SELECT seq, id, kind, before FROM history "
+	sqlite3_stmt *st = cache_prepare(c, "SELECT seq, id, kind, before, after FROM history "
 					 "WHERE batch = ? AND undone = 0 ORDER BY seq DESC", err);
 	if (!st)
 		return -1;
@@ -137,7 +161,8 @@ static int undo_batch(struct cache *c, long long batch, char **what, char **err)
 		const char *id = (const char *)sqlite3_column_text(st, 1);
 		if (!first)
 			first = str_printf("%s of %s", sqlite3_column_text(st, 2), id);
-		rc = undo_row(c, id, (const char *)sqlite3_column_text(st, 3), &o, err);
+		rc = undo_row(c, id, (const char *)sqlite3_column_text(st, 3),
+			      (const char *)sqlite3_column_text(st, 4), &o, err);
 		cJSON_AddItemToArray(ids, cJSON_CreateString(id));
 		n++;
 	}

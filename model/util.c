@@ -262,3 +262,18 @@ char **text_wrap(const char *s, int cols, int *n)
 	} while (*s);
 	return lines;
 }
+
+char *json_safe(const char *json)
+{
+	struct buf b = { 0 };
+	const unsigned char *p = (const unsigned char *)json;
+	for (; *p; p++) {
+		if (*p == 0x7F)
+			buf_puts(&b, "\\u007f");
+		else if (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F)
+			buf_printf(&b, "\\u%04x", *++p);
+		else
+			buf_add(&b, (const char *)p, 1);
+	}
+	return buf_take(&b);
+}

@@ -13,10 +13,6 @@
 #define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
 #else
 #define PRINTF_LIKE(f, a)
-/* Splits text into lines of at most cols display columns, breaking at spaces
- * where it can and at newlines always. Returns n lines (free each, then the
- * array). */
-char **text_wrap(const char *s, int cols, int *n);
 
 #endif
 
@@ -58,6 +54,10 @@ int text_width(const char *s);
 /* A copy of s cut to at most cols display columns (an ellipsis marks a cut)
  * and, when pad, filled with spaces to exactly cols. */
 char *text_fit(const char *s, int cols, bool pad);
+
+/* JSON text with DEL and the C1 controls written as \\u escapes, so that
+ * printing it cannot drive a terminal (cJSON escapes only C0). */
+char *json_safe(const char *json);
 
 /* Splits text into lines of at most cols display columns, breaking at spaces
  * where it can and at newlines always. Returns n lines (free each, then the

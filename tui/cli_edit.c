@@ -21,7 +21,11 @@ static int apply_fields(cJSON *doc, int argc, char **argv, const char *cmd)
 		if (!eq || eq == argv[i])
 			return cli_usage(cmd, "'%s' is not FIELD=VALUE", argv[i]);
 		char *name = str_printf("%.*s", (int)(eq - argv[i]), argv[i]);
-		int rc = record_meta_member(name)
+		bool twice = false;
+		for (int j = 0; j < i; j++)
+			twice |= !strncmp(argv[j], argv[i], (size_t)(eq - argv[i]) + 1);
+		int rc = twice ? err_set(&err, "field '%s' is given twice", name)
+			: record_meta_member(name)
 			? err_set(&err, "field '%s' is kept by noron and cannot be set", name)
 			: record_set(doc, name, eq + 1, &err);
 		free(name);

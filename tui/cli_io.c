@@ -9,8 +9,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define IMPORT_MAX ((size_t)512 << 20)
+
+/* True when path names the cache file or one of its WAL files. */
+static bool same_file(const char *path, const char *cache)
+{
+	struct stat a, b;
+	if (stat(path, &a))
+		return false;
+	for (int i = 0; i < 3; i++) {
+		char *f = str_printf("%s%s", cache, (const char *[]){ "", "-wal", "-shm" }[i]);
+		bool same = !stat(f, &b) && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+		free(f);
+		if (same)
+			return true;
+	}
+	return false;
+}
 
 int cmd_init(struct cli *cli, int argc, char **argv)
 {
@@ -44,6 +61,8 @@ int cmd_export(struct cli *cli, int argc, char **argv)
 		return cli_usage("export", "unknown format '%s' (formats: json)", format);
 	if ((rc = cli_open(cli, CACHE_CREATE | CACHE_SEED)))
 		return rc;
+	if (same_file(out, cache_path(cli->cache)))
+		return cli_failf("%s is the cache itself: export to another file", out);
 	struct atomic_file af;
 	char *err = NULL;
 	if (atomic_open(&af, out, &err) || export_json(cli->cache, af.fp, &err)

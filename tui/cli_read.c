@@ -39,8 +39,17 @@ struct list_ctx {
 
 static void print_json_item(struct list_ctx *lc, const cJSON *item)
 {
-	char *s = cJSON_PrintUnformatted(item);
-	printf("%s\n  %s", lc->n++ ? "," : "", s);
+	char *s = cJSON_PrintUnformatted(item), *safe = json_safe(s);
+	printf("%s\n  %s", lc->n++ ? "," : "", safe);
+	free(safe);
+	free(s);
+}
+
+static void print_json(const cJSON *item)
+{
+	char *s = cJSON_Print(item), *safe = json_safe(s);
+	puts(safe);
+	free(safe);
 	free(s);
 }
 
@@ -170,9 +179,7 @@ int cmd_show(struct cli *cli, int argc, char **argv)
 	} else if (json) {
 		if (d.deleted)	/* a tombstone says so, as CouchDB's do */
 			cJSON_AddBoolToObject(d.body, "_deleted", 1);
-		char *s = cJSON_Print(d.body);
-		puts(s);
-		free(s);
+		print_json(d.body);
 	} else {
 		show_record(cli, &d);
 	}
@@ -291,9 +298,7 @@ static void status_json(const struct cache_status *s, const char *path)
 	cJSON_AddNumberToObject(o, "rejected", (double)s->rejected);
 	cJSON_AddItemToObject(o, "last_sync", s->last_sync ? cJSON_CreateString(s->last_sync)
 			      : cJSON_CreateNull());
-	char *text = cJSON_Print(o);
-	puts(text);
-	free(text);
+	print_json(o);
 	cJSON_Delete(o);
 }
 

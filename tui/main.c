@@ -78,10 +78,14 @@ static int global_options(struct cli *cli, int *argc, char ***argv)
 			(*argc)--, (*argv)++;
 		} else if (!strncmp(a, "--db=", 5)) {
 			cli->db_path = a + 5;
+		} else if (!strcmp(a, "--db")) {
+			return cli_usage(NULL, "--db needs the path of a cache");
 		} else {
 			return cli_usage(NULL, "unknown option '%s'", a);
 		}
 		(*argc)--, (*argv)++;
+		if (cli->db_path && !*cli->db_path)
+			return cli_usage(NULL, "--db needs the path of a cache, not an empty text");
 	}
 	return EXIT_OK;
 }

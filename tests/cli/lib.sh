@@ -20,8 +20,10 @@
 #                        plus the "usage:" line when RC is 2), nothing on stdout
 #   snapshot [ARGS...]   records the cache's export (without exported_at) and its
 #                        status --json; ARGS are global options such as --db PATH
-#   expect_unchanged     the cache still matches the snapshot
+#   expect_unchanged     the cache still matches the snapshot (after a mismatch,
+#                        the snapshot moves on, so that one failure is reported once)
 #   check DESC CMD...    an assertion of its own: CMD succeeds
+#   out_line ERE         (for check) a line of stdout matches ERE; out_count ERE counts them
 #   finish               prints "N passed, N failed"; exits 0 only if none failed
 #   skip REASON          exits 77 (skipped)
 
@@ -78,6 +80,7 @@ python3()
 }
 
 # The binary's output is kept in files, so that bytes (NUL aside) survive.
+# The assertions read them with shell builtins: a fork costs more than a check.
 run()
 {
 	LAST="noron $*"
@@ -86,19 +89,22 @@ run()
 	RC=$?
 }
 
-# Like run, with stdin from the file $1.
-run_stdin()
+# slurp FILE: the whole of FILE in $SLURP.
+SLURP=
+slurp()
 {
-	local input=$1
-	shift
-	LAST="noron $* <$(basename "$input")"
-	"$NORON" "$@" >"$OUT" 2>"$ERR" <"$input"
-	RC=$?
+	SLURP=
+	IFS= read -r -d '' SLURP <"$1" || true
 }
 
 _indent()
 {
-	sed -e 's/^/#   /' | head -n 40
+	local line n=0
+	while IFS= read -r line || [ -n "$line" ]; do
+		n=$((n + 1))
+		[ "$n" -gt 40 ] && { echo "#   ..."; break; }
+		echo "#   $line"
+	done
 }
 
 _show_last()
@@ -116,7 +122,7 @@ _show_last()
 
 _show_why()
 {
-	cat "$T/why"
+	_indent <"$T/why"
 	_show_last
 }
 
@@ -145,7 +151,8 @@ expect_rc()
 
 expect_out()
 {
-	if grep -qF -- "$1" "$OUT"; then
+	slurp "$OUT"
+	if [[ $SLURP == *"$1"* ]]; then
 		pass "$LAST: stdout has '$1'"
 	else
 		fail "$LAST: stdout should have '$1'"
@@ -154,7 +161,8 @@ expect_out()
 
 expect_out_not()
 {
-	if grep -qF -- "$1" "$OUT"; then
+	slurp "$OUT"
+	if [[ $SLURP == *"$1"* ]]; then
 		fail "$LAST: stdout should not have '$1'"
 	else
 		pass "$LAST: stdout has no '$1'"
@@ -172,7 +180,8 @@ expect_out_empty()
 
 expect_err()
 {
-	if grep -qF -- "$1" "$ERR"; then
+	slurp "$ERR"
+	if [[ $SLURP == *"$1"* ]]; then
 		pass "$LAST: stderr has '$1'"
 	else
 		fail "$LAST: stderr should have '$1'"
@@ -181,25 +190,23 @@ expect_err()
 
 expect_err_not()
 {
-	if grep -qF -- "$1" "$ERR"; then
+	slurp "$ERR"
+	if [[ $SLURP == *"$1"* ]]; then
 		fail "$LAST: stderr should not have '$1'"
 	else
 		pass "$LAST: stderr has no '$1'"
 	fi
 }
 
+# A last line without its newline counts too.
 expect_err_lines()
 {
-	local n
-	n=$(wc -l <"$ERR")
-	# A last line without its newline counts too.
-	if [ -s "$ERR" ] && [ -n "$(tail -c 1 "$ERR")" ]; then
-		n=$((n + 1))
-	fi
-	if [ "$n" -eq "$1" ]; then
+	local lines
+	mapfile -t lines <"$ERR"
+	if [ "${#lines[@]}" -eq "$1" ]; then
 		pass "$LAST: $1 line(s) on stderr"
 	else
-		fail "$LAST: $1 line(s) on stderr expected, got $n"
+		fail "$LAST: $1 line(s) on stderr expected, got ${#lines[@]}"
 	fi
 }
 
@@ -262,18 +269,18 @@ EOF
 # problem (the usage line too for exit code 2), nothing on stdout.
 expect_refused()
 {
-	local rc=$1 text=$2 lines=1
-	[ "$rc" = 2 ] && lines=2
+	local rc=$1 text=$2 lines
 	expect_rc "$rc"
 	expect_err "$text"
-	expect_err_lines "$lines"
-	if head -n 1 "$ERR" | grep -q '^noron: '; then
+	expect_err_lines $((rc == 2 ? 2 : 1))
+	mapfile -t lines <"$ERR"
+	if [[ ${lines[0]-} == "noron: "* ]]; then
 		pass "$LAST: the message starts with 'noron: '"
 	else
 		fail "$LAST: the message should start with 'noron: '"
 	fi
 	if [ "$rc" = 2 ]; then
-		if sed -n 2p "$ERR" | grep -q '^usage: '; then
+		if [[ ${lines[1]-} == "usage: "* ]]; then
 			pass "$LAST: a usage line follows"
 		else
 			fail "$LAST: a 'usage: ...' line should follow"
@@ -282,35 +289,64 @@ expect_refused()
 	expect_out_empty
 }
 
+# The snapshot: the export without its exported_at, then status --json.
 SNAP_ARGS=()
-
+SNAP_BEFORE=
+SNAP_AFTER=
 _take_snapshot()
 {
-	"$NORON" "${SNAP_ARGS[@]}" export </dev/null 2>&1 \
-		| sed -e 's/"exported_at": *"[^"]*"/"exported_at": "-"/'
-	echo "-- status"
-	"$NORON" "${SNAP_ARGS[@]}" status --json </dev/null 2>&1
+	"$NORON" "${SNAP_ARGS[@]}" export >"$T/snap" 2>&1 </dev/null
+	"$NORON" "${SNAP_ARGS[@]}" status --json >>"$T/snap" 2>&1 </dev/null
+	slurp "$T/snap"
+	SLURP=${SLURP/\"exported_at\": \"????-??-??T??:??:??Z\"/\"exported_at\": \"-\"}
 }
 
+# shellcheck disable=SC2120 # its arguments are optional
 snapshot()
 {
 	SNAP_ARGS=("$@")
-	_take_snapshot >"$T/snap.before"
+	_take_snapshot
+	SNAP_BEFORE=$SLURP
 }
 
 _show_snapshot_diff()
 {
-	diff "$T/snap.before" "$T/snap.after" | _indent
+	diff <(printf '%s' "$SNAP_BEFORE") <(printf '%s' "$SNAP_AFTER") | _indent
 }
 
 expect_unchanged()
 {
-	_take_snapshot >"$T/snap.after"
-	if cmp -s "$T/snap.before" "$T/snap.after"; then
+	_take_snapshot
+	SNAP_AFTER=$SLURP
+	if [ "$SNAP_BEFORE" = "$SNAP_AFTER" ]; then
 		pass "$LAST: the cache is unchanged"
 	else
 		fail "$LAST: the cache should be unchanged" _show_snapshot_diff
+		# Later assertions measure their own command, not this one's change.
+		SNAP_BEFORE=$SNAP_AFTER
 	fi
+}
+
+# out_line ERE: some line of the last stdout matches ERE (for check).
+out_line()
+{
+	local line lines
+	mapfile -t lines <"$OUT"
+	for line in "${lines[@]}"; do
+		[[ $line =~ $1 ]] && return 0
+	done
+	return 1
+}
+
+# out_count ERE: prints how many lines of the last stdout match ERE.
+out_count()
+{
+	local line lines n=0
+	mapfile -t lines <"$OUT"
+	for line in "${lines[@]}"; do
+		[[ $line =~ $1 ]] && n=$((n + 1))
+	done
+	echo "$n"
 }
 
 # check DESC CMD...: passes when CMD succeeds.
@@ -338,8 +374,9 @@ print("" if v is None else v if isinstance(v, str) else json.dumps(v))' "$2"
 # The number of unsynced edits, from status --json.
 unsynced()
 {
-	"$NORON" status --json </dev/null 2>/dev/null \
-		| sed -n 's/^[[:space:]]*"unsynced":[[:space:]]*\([0-9][0-9]*\),*$/\1/p'
+	"$NORON" status --json >"$T/unsynced" 2>&1 </dev/null
+	slurp "$T/unsynced"
+	[[ $SLURP =~ \"unsynced\":[[:space:]]*([0-9]+) ]] && echo "${BASH_REMATCH[1]}"
 }
 
 finish()

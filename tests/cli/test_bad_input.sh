@@ -4,7 +4,7 @@
 # field or the value, prints nothing on stdout, and changes nothing in the
 # cache (compared through export and status --json).
 
-# shellcheck source=tests/cli/lib.sh
+# shellcheck source=lib.sh source-path=SCRIPTDIR disable=SC2317 # (functions run by check look unreachable)
 . "$(dirname "$0")/lib.sh"
 need_python
 

@@ -4,7 +4,7 @@
 # plural, text and JSON, areas as a tree, events by start, --filter), show,
 # search, status, and exit code 2 for unknown commands and options.
 
-# shellcheck source=tests/cli/lib.sh
+# shellcheck source=lib.sh source-path=SCRIPTDIR disable=SC2317 # (functions run by check look unreachable)
 . "$(dirname "$0")/lib.sh"
 need_python
 
@@ -18,7 +18,7 @@ run --help
 expect_rc 0
 expect_out "usage: noron"
 for cmd in init list show add set delete undo history search status export import help; do
-	check "--help names the command '$cmd'" grep -qE "^  $cmd( |$)" "$OUT"
+	check "--help names the command '$cmd'" out_line "^  $cmd( |$)"
 done
 expect_err_lines 0
 check "--help touched no cache" test ! -e "$NORON_DB"
@@ -46,14 +46,16 @@ for t in $TYPES; do
 	run help "$t"
 	expect_rc 0
 	for f in ${FIELDS[$t]}; do
-		check "help $t lists the field '$f'" grep -qE "^  $f " "$OUT"
+		check "help $t lists the field '$f'" out_line "^  $f "
 	done
-	check "help $t lists no other field" test "$(grep -cE '^  [a-z_]+ ' "$OUT")" -eq "$(echo "${FIELDS[$t]}" | wc -w)"
+	# shellcheck disable=SC2206 # the words of the list
+	want=(${FIELDS[$t]})
+	check "help $t lists no other field" test "$(out_count '^  [a-z_]+ ')" -eq "${#want[@]}"
 done
 run help event
 check "help event gives the kind choices" grep -qF "meeting/conference/workshop/visit/deadline" "$OUT"
 run help standing
-check "help standing marks area as required" grep -qE '^  area .*required' "$OUT"
+check "help standing marks area as required" out_line '^  area .*required'
 run help widget
 expect_refused 2 "widget"
 

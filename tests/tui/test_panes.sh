@@ -1,3 +1,319 @@
 #!/bin/bash
-# placeholder
-exit 77
+# The six panes draw their seeded content; 1-6, Tab and Shift-Tab switch
+# panes; j/k/g/G move; / filters as you type and Esc clears; each pane keeps
+# its cursor and filter; ? shows the help from the key table; \ searches
+# every record and jumps; q (and ^C, SIGTERM) quit with the terminal restored.
+
+. "$TESTS_DIR/tui/lib.sh"
+need_python
+
+# ---------------------------------------------------------------------------
+# First use: the cache is created and seeded; Areas is the home screen.
+start_noron 100 30
+
+expect_screen "Area" "Areas draws its list header"
+expect_line_has "Area" "DK  SE  IS  NO  FI" \
+	"Areas heads one column per institution: DK SE IS NO FI"
+for a in "Digitization" "Digital deposit" "Digital preservation" "Infrastructure" \
+	"Metadata" "Organization" "Web access"; do
+	expect_screen " $a " "Areas shows the main area $a"
+done
+expect_screen "    Audiovisual digitization" "a subarea is indented under its parent"
+expect_screen "    Mobile platforms" "the last subarea of Web access is shown"
+expect_screen "18 areas" "the status line counts the 18 seeded areas"
+expect_tab Areas
+check "the cache was created on first use" test -s "$NORON_DB"
+run list institution
+expect_out "Kungliga biblioteket"
+
+# The detail of the selected area, beside the list at 100 columns.
+expect_line_has "│" "area:digitization" "the detail shows the selected area's id"
+expect_screen "Where each library stands" "the detail lists each library's standing"
+
+# Space folds and unfolds a subtree.
+keys Space
+expect_screen "▸ Digitization" "Space folds Digitization (▸)"
+expect_not_screen "Audiovisual digitization" "the folded subarea is hidden"
+expect_screen "17 areas" "the count follows the fold"
+keys Space
+expect_screen "▾ Digitization" "Space unfolds it again (▾)"
+expect_screen "    Audiovisual digitization" "the subarea is back"
+
+# ---------------------------------------------------------------------------
+# Switching panes: digits, Tab, Shift-Tab; the tab bar and status follow.
+keys 3
+expect_screen "NORON wiki (knowledge base)" "3 shows Projects with the NORON wiki project"
+expect_screen "5 projects" "the status line counts 5 projects"
+expect_tab Projects
+expect_line_has "NORON wiki" "ongoing" "the project row shows its status column"
+
+keys 2
+expect_screen "0 skills" "2 shows Skills (none seeded: 0 skills)"
+expect_screen "nothing here yet (a adds)" "an empty list says how to add"
+expect_tab Skills
+
+keys 5
+expect_screen "to triage" "5 shows Proposals with its count of what is left to triage"
+expect_screen "0 proposals, 0 to triage" "no proposals are seeded"
+expect_tab Proposals
+
+keys 6
+expect_screen "Kungliga biblioteket" "6 shows People with the institutions"
+expect_screen "5 institutions" "the status line counts 5 institutions"
+expect_line_has "Landsbókasafn" "Reykjavík" "the Icelandic library's row shows its city"
+expect_tab People
+
+keys Tab
+expect_tab Areas
+expect_screen "18 areas" "Tab after the last pane wraps to Areas"
+keys Tab
+expect_tab Skills
+expect_screen "0 skills" "Tab moves to the next pane (Skills)"
+keys BTab
+expect_tab Areas
+expect_screen "18 areas" "Shift-Tab moves back to Areas"
+keys BTab
+expect_tab People
+expect_screen "5 institutions" "Shift-Tab from Areas wraps to People"
+
+# ---------------------------------------------------------------------------
+# People: h and l switch between institutions, people and funds.
+keys l
+expect_screen "0 people" "l switches People to its list of people"
+keys l
+expect_screen "Nordic funds (to be explored)" "l again shows the funds (fund:nordic-funds)"
+expect_screen "1 fund" "the status line counts the one fund"
+keys l
+expect_screen "5 institutions" "l after funds wraps to the institutions"
+keys h
+expect_screen "1 fund" "h goes back to the funds"
+keys l
+expect_screen "5 institutions" "and l to the institutions again"
+
+# The detail of an institution lists it; j moves to Kungliga biblioteket.
+keys g
+expect_screen "institution:kb-dk" "g selects the first institution (kb-dk)"
+keys j
+expect_screen "institution:kb-se" "j selects Kungliga biblioteket (kb-se)"
+expect_line_has "│" "Kungliga biblioteket" "the detail shows Kungliga biblioteket"
+
+# ---------------------------------------------------------------------------
+# Moving in Projects: j/k/g/G change the selected record (its detail).
+keys 3
+expect_screen "project:noron-wiki" "Projects starts on its first project"
+keys j
+expect_screen "project:catalogue-of-skills" "j selects the next project"
+keys j
+expect_screen "project:sharing-work" "j again the third"
+keys k
+expect_screen "project:catalogue-of-skills" "k goes back one"
+keys G
+expect_screen "project:workshop-proposals" "G selects the last project"
+keys g
+expect_screen "project:noron-wiki" "g selects the first project"
+keys Down Down
+expect_screen "project:sharing-work" "the Down arrow moves like j"
+keys Up
+expect_screen "project:catalogue-of-skills" "the Up arrow moves like k"
+# tmux sends Home and End as \e[1~ and \e[4~, which xterm's terminfo does
+# not list: they must not turn into Esc, [, 1 (or 4) and ~ (a pane switch).
+keys End
+expect_screen "project:workshop-proposals" "End (as tmux sends it) moves like G"
+expect_tab Projects
+keys 3 Home
+expect_screen "project:noron-wiki" "Home (as tmux sends it) moves like g"
+expect_tab Projects
+keys 3 g
+
+# Enter opens the record full-screen; q closes it.
+keys Enter
+expect_screen "┌─ NORON wiki (knowledge base)" "Enter opens the project in a box"
+expect_screen "q or Esc close" "the box says how to close it"
+keys q
+expect_screen "5 projects" "q closes the record and shows the list again"
+alive "q in the record view closes it without quitting"
+
+# ---------------------------------------------------------------------------
+# Filter as you type: / narrows, Enter keeps it, Esc clears.
+keys /
+expect_bottom "/" "/ opens the filter prompt on the last line"
+type_text "Progr"
+expect_screen "/Progr: 1 match" "typing narrows the list as you type"
+expect_not_screen "NORON wiki (knowledge" "a project that does not match leaves the list"
+expect_screen "Programme for exchanging staff" "the matching project stays"
+keys Enter
+expect_screen "/Progr: 1 match" "Enter keeps the filter"
+expect_screen "project:staff-exchange" "the match is selected"
+keys Escape
+expect_screen "5 projects" "Esc clears the filter"
+expect_screen "NORON wiki (knowledge" "every project is back"
+
+keys /
+type_text "zzyzx"
+expect_screen "no match (Esc clears the filter)" "a filter without match says so"
+keys Escape
+expect_screen "5 projects" "Esc in the prompt drops the filter"
+
+# ---------------------------------------------------------------------------
+# Each pane keeps its cursor and its filter.
+keys G
+expect_screen "project:workshop-proposals" "Projects' cursor on its last project"
+keys 6
+expect_screen "institution:kb-se" "People keeps its cursor on kb-se"
+keys /
+type_text "Kansalli"
+expect_screen "/Kansalli: 1 match" "People filtered to Kansalliskirjasto"
+keys Enter
+expect_screen "institution:nl-fi" "the filtered institution is selected"
+keys 3
+expect_screen "project:workshop-proposals" "back in Projects the cursor is where it was"
+expect_screen "5 projects" "Projects has no filter"
+keys 1
+expect_screen "18 areas" "Areas in between"
+keys 6
+expect_screen "/Kansalli: 1 match" "back in People its filter is still on"
+expect_screen "institution:nl-fi" "and its cursor too"
+keys Escape
+expect_screen "5 institutions" "Esc clears People's filter"
+
+# ---------------------------------------------------------------------------
+# Calendar: a month grid, agenda, < > and t; the search jumps to an event.
+keys 4
+expect_tab Calendar
+this_month=$(LC_ALL=C date +'%B %Y')
+prev_month=$(LC_ALL=C date -d "$(date +%Y-%m-15) -1 month" +'%B %Y')
+expect_screen "$this_month" "Calendar opens on this month ($this_month)"
+expect_screen "Wk Mo  Tu  We  Th  Fr  Sa  Su" "the month grid has its week-day header"
+expect_screen "Agenda from $(date +%Y-%m-%d)" "the agenda starts today"
+keys "<"
+expect_screen "$prev_month" "< shows the previous month ($prev_month)"
+keys ">"
+expect_screen "$this_month" "> comes back"
+keys "<" "<" t
+expect_screen "$this_month" "t comes back to today's month"
+
+keys '\'
+expect_screen "search every record" "\\ opens the global search"
+type_text "Rana"
+expect_screen "Yearly meeting of the Nordic IT managers, Mo i Rana" "the search finds the event"
+expect_not_screen "filter: \\" "the key that opened the search is not typed into it"
+keys Enter
+expect_screen "April 2012" "Enter jumps to the event's month in the Calendar"
+expect_screen "Agenda from 2012-04-01" "the agenda starts on the event's day"
+expect_line_has "2012-04-01" "Mo i Rana" "the agenda lists the event"
+expect_tab Calendar
+expect_screen "2012-04-01: 1 event" "the status line counts the day's event"
+expect_screen " 1•" "the day of the event is marked in the grid"
+# Back a year: March 2011, with the Stockholm meeting of the 17th marked.
+keys "<" "<" "<" "<" "<" "<" "<" "<" "<" "<" "<" "<" "<"
+expect_screen "March 2011" "< thirteen times goes back to March 2011"
+expect_screen "17•" "the 17th (Stockholm meeting) is marked"
+expect_screen "Stockholm" "the agenda lists the Stockholm meeting"
+keys Escape
+expect_screen "March 2011" "Esc leaves the agenda, the month stays"
+
+# The search jumps to records of other panes too.
+keys '\'
+expect_screen "search every record" "\\ again"
+type_text "Kungliga"
+expect_screen "institution Kungliga biblioteket" "the search finds the institution"
+keys Enter
+expect_tab People
+expect_screen "institution:kb-se" "Enter jumps to it in People"
+keys '\'
+expect_screen "search every record" "\\ once more"
+type_text "Sharing work between"
+expect_screen "project     Sharing work between the libraries" "the search finds the project"
+keys Enter
+expect_tab Projects
+expect_screen "project:sharing-work" "Enter jumps to the project in Projects"
+keys '\'
+expect_screen "search every record" "\\ to cancel"
+type_text "Mobile"
+expect_screen "area        Mobile platforms" "the search finds an area"
+keys Escape
+expect_not_screen "search every record" "Esc closes the search"
+expect_screen "project:sharing-work" "without moving"
+expect_tab Projects
+
+# ---------------------------------------------------------------------------
+# Help: generated from the key table, per pane.
+keys '?'
+expect_screen "Keys in Projects" "? opens the help of the current pane"
+expect_screen "/        filter the list as you type" "help: / filters"
+expect_screen "j Down   next row" "help: j and Down"
+expect_screen "Tab      next pane" "help: Tab"
+expect_screen "S-Tab    previous pane" "help: Shift-Tab"
+expect_not_screen "Space    expand or collapse" "Projects' help leaves out the Areas-only Space"
+expect_not_screen "h Left" "nor h/l, which do nothing in Projects"
+keys G
+expect_screen "H        history of the record" "G scrolls the help to its end (H history)"
+expect_screen "E        edit the whole record in \$EDITOR" "help: E"
+expect_screen "\\        search every record and jump to one" "help: \\"
+keys q
+expect_screen "project:sharing-work" "q closes the help (and does not quit)"
+alive
+keys 1
+expect_screen "18 areas" "to Areas"
+keys '?'
+expect_screen "Keys in Areas" "the help of Areas"
+expect_screen "Space    expand or collapse the area" "Areas' help has Space"
+expect_screen "l Right  next column" "and l"
+keys Escape
+expect_screen "18 areas" "Esc closes the help too"
+keys 4
+expect_screen "Wk Mo" "to Calendar"
+keys '?'
+expect_screen "Keys in Calendar" "the help of Calendar"
+expect_screen "t        today" "Calendar's help has t"
+expect_screen "<        previous month" "and <"
+keys q
+expect_screen "Wk Mo" "back to Calendar"
+
+# ---------------------------------------------------------------------------
+# q quits; the terminal is as it was (cooked mode, main screen, cursor shown).
+keys q
+expect_screen "[noron exited with 0]" "q quits with exit code 0"
+check "the terminal modes are restored (stty -g before = after)" \
+	cmp -s "$T/stty.before" "$T/stty.after"
+check "the main screen is back (not the alternate screen)" \
+	test "$(pane_fmt '#{alternate_on}')" = 0
+check "the cursor is visible again" test "$(pane_fmt '#{cursor_flag}')" = 1
+check "the cursor keys are back in normal mode" \
+	test "$(pane_fmt '#{keypad_cursor_flag}')" = 0
+expect_not_screen "1 Areas" "noron's screen is gone"
+type_text "echo-check"
+keys Enter
+if wait_for "echo-check" && [ "$(screen | grep -c 'echo-check')" -ge 2 ]; then
+	pass "typed text is echoed again (the line discipline is back)"
+else
+	fail "typed text should be echoed by the terminal after quitting"
+fi
+
+# ^C quits the same way.
+stop_noron
+start_noron 80 24
+keys C-c
+expect_screen "[noron exited with 0]" "^C quits with exit code 0"
+check "^C restores the terminal modes" cmp -s "$T/stty.before" "$T/stty.after"
+check "^C leaves the alternate screen" test "$(pane_fmt '#{alternate_on}')" = 0
+
+# SIGTERM ends it cleanly (128 + 15), terminal restored.
+stop_noron
+start_noron 80 24
+kill -TERM "$NORON_PID"
+expect_screen "[noron exited with 143]" "SIGTERM ends noron with exit code 143"
+check "SIGTERM restores the terminal modes" cmp -s "$T/stty.before" "$T/stty.after"
+check "SIGTERM leaves the alternate screen" test "$(pane_fmt '#{alternate_on}')" = 0
+check "SIGTERM shows the cursor again" test "$(pane_fmt '#{cursor_flag}')" = 1
+
+# --db names another cache, created and seeded on first use.
+stop_noron
+start_noron 80 24 -- --db "$T/other.db"
+expect_screen "18 areas" "noron --db PATH opens a cache there"
+keys q
+expect_screen "[noron exited with 0]" "and quits"
+run --db "$T/other.db" list area
+expect_out "Web harvesting"
+
+finish

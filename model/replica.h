@@ -1,0 +1,78 @@
+/*
+ * The cache's side of the sync: documents arriving from the endpoint are
+ * taken, merged or set aside as conflicts; unsynced edits leave in batches
+ * and are marked clean only if they did not change meanwhile. Everything
+ * here runs inside the caller's transaction; nothing here speaks HTTP.
+ */
+#ifndef NORON_REPLICA_H
+#define NORON_REPLICA_H
+
+#include <cJSON.h>
+#include <stdbool.h>
+
+#include "cache.h"
+
+#define HIST_PULL "pull"
+#define HIST_MERGE "merge"
+#define HIST_RESOLVE "resolve"
+
+struct replica_stats {
+	long taken, merged, conflicts, unchanged, skipped;
+};
+
+/* Applies one document as the endpoint sent it (_id, _rev, maybe _deleted).
+ * Applying the same revision twice changes nothing. */
+int replica_apply(struct cache *c, const cJSON *remote, struct replica_stats *st, char **err);
+
+/* The last sequence pulled from endpoint (NULL: never), and setting it. */
+char *replica_checkpoint(struct cache *c, const char *endpoint, char **err);
+int replica_set_checkpoint(struct cache *c, const char *endpoint, const char *seq, char **err);
+/* Records how a round ended (error NULL: it succeeded). */
+int replica_finish(struct cache *c, const char *endpoint, const char *error, char **err);
+
+/* The cache's own id, naming its checkpoint on the endpoint. */
+char *cache_uuid(struct cache *c, char **err);
+
+/* The endpoint lost everything it had (a recreated database): forget its
+ * revisions and checkpoint so the next round pulls all and pushes all. */
+int replica_reset(struct cache *c, const char *endpoint, char **err);
+
+struct push_item {
+	char *id;
+	char *body;		/* the stored body as pushed */
+	bool deleted;
+};
+
+struct push_batch {
+	struct push_item *items;
+	int n;
+	cJSON *docs;		/* {"docs": [...]} for _bulk_docs */
+	long long last;		/* where the next batch starts */
+};
+
+/* The next unsynced records after `after` (0: from the start), skipping
+ * those in conflict or refused by the endpoint. */
+int replica_outgoing(struct cache *c, long long after, int limit, struct push_batch *b,
+		     char **err);
+void push_batch_free(struct push_batch *b);
+
+/* The endpoint took it as rev. Clean unless it was edited meanwhile. */
+int replica_pushed(struct cache *c, const struct push_item *it, const char *rev, char **err);
+/* The endpoint refused it (its validation); the edit stays, with the reason. */
+int replica_rejected(struct cache *c, const char *id, const char *reason, char **err);
+
+/* Conflicts waiting for a person. */
+struct conflict {
+	const char *id, *theirs_rev, *at;
+	cJSON *mine, *theirs, *base;	/* NULL: deleted (or no common base) */
+	cJSON *fields;			/* names of the conflicting fields */
+};
+typedef int (*conflict_fn)(void *ctx, const struct conflict *k);
+int conflicts_list(struct cache *c, conflict_fn fn, void *ctx, char **err);
+int conflict_get(struct cache *c, const char *id, conflict_fn fn, void *ctx, char **err);
+
+/* Settles a conflict with the record as it should be (NULL: deleted); it is
+ * pushed at the next sync. */
+int conflict_resolve(struct cache *c, const char *id, const cJSON *resolved, char **err);
+
+#endif
