@@ -216,10 +216,6 @@ static int resolve_locked(struct cache *c, const char *id, const cJSON *resolved
 	struct store_opts o = { .kind = HIST_RESOLVE, .deleted = !resolved };
 	if (!rc && cache_store(c, doc, &o, err) < 0)
 		rc = -1;
-	/* Even a resolution equal to what is stored must go up. */
-	if (!rc && exec_bound(c, "UPDATE docs SET dirty = 1 WHERE id = ?", id, NULL,
-			      "settling a conflict", err))
-		rc = -1;
 	cJSON_Delete(doc);
 	cache_doc_free(&d);
 	return rc;

@@ -69,7 +69,7 @@ _cleanup()
 {
 	"$TMUX_BIN" -S "$SOCK" kill-server >/dev/null 2>&1
 	# The pane's processes get SIGHUP from the server; make sure ours is gone.
-	if [ -n "$NORON_PID" ] && kill -0 "$NORON_PID" 2>/dev/null; then
+	if _pid_runs "$NORON_PID"; then
 		kill "$NORON_PID" 2>/dev/null
 	fi
 	rm -rf "$T"
@@ -177,6 +177,41 @@ finish()
 	exit
 }
 
+# Milliseconds on a monotonic-enough clock, for deadlines.
+_now_ms()
+{
+	if [ -n "${EPOCHREALTIME:-}" ]; then
+		local t=${EPOCHREALTIME/[.,]/}
+		echo $((10#$t / 1000))
+	else
+		echo $((SECONDS * 1000))
+	fi
+}
+
+# _deadline [SECONDS]: the time (ms) a wait gives up; _before END: not yet.
+_deadline()
+{
+	echo $(($(_now_ms) + ${1:-$DEADLINE} * 1000))
+}
+
+_before()
+{
+	[ "$(_now_ms)" -lt "$1" ]
+}
+
+# A process runs (a zombie does not count: it has exited).
+_pid_runs()
+{
+	local st
+	[ -n "$1" ] && kill -0 "$1" 2>/dev/null || return 1
+	if [ -r "/proc/$1/stat" ]; then
+		st=$(sed -e 's/^.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)
+	else
+		st=$(ps -o stat= -p "$1" 2>/dev/null | cut -c1)
+	fi
+	[ "$st" != Z ]
+}
+
 pane_fmt()
 {
 	tm display -p -t t "$1" 2>/dev/null
@@ -236,9 +271,9 @@ start_noron()
 		echo "Bail out! tmux cannot start a session"
 		exit 99
 	}
-	local i
-	for ((i = 0; i < DEADLINE * 20; i++)); do
-		[ -s "$T/noron.pid" ] && break
+	local end
+	end=$(_deadline)
+	while [ ! -s "$T/noron.pid" ] && _before "$end"; do
 		sleep 0.05
 	done
 	NORON_PID=$(cat "$T/noron.pid" 2>/dev/null)
@@ -254,8 +289,9 @@ start_noron()
 # Waits for the first screen, whatever its size: the tab bar, or the notice.
 _first_screen()
 {
-	local i s
-	for ((i = 0; i < DEADLINE * 20; i++)); do
+	local s end
+	end=$(_deadline)
+	while _before "$end"; do
 		s=$(screen)
 		case $s in
 		*"1 Areas"* | *"too small"* | *"noron exited"*) return 0 ;;
@@ -268,11 +304,12 @@ _first_screen()
 stop_noron()
 {
 	tm kill-server >/dev/null 2>&1
-	local i
-	for ((i = 0; i < DEADLINE * 20; i++)); do
-		{ [ -z "$NORON_PID" ] || ! kill -0 "$NORON_PID" 2>/dev/null; } && [ ! -S "$SOCK" ] && break
+	local end
+	end=$(_deadline)
+	while _pid_runs "$NORON_PID" && _before "$end"; do
 		sleep 0.05
 	done
+	rm -f "$SOCK"
 	NORON_PID=
 }
 
@@ -295,8 +332,9 @@ resize()
 # exit line, so the wait stops soon after.
 wait_for()
 {
-	local i n=$(( ${2:-$DEADLINE} * 20 )) after=0
-	for ((i = 0; i < n; i++)); do
+	local end after=0
+	end=$(_deadline "${2:-}")
+	while _before "$end"; do
 		case $(screen) in
 		*"$1"*) return 0 ;;
 		esac
@@ -311,8 +349,9 @@ wait_for()
 
 wait_gone()
 {
-	local i n=$(( ${2:-$DEADLINE} * 20 ))
-	for ((i = 0; i < n; i++)); do
+	local end
+	end=$(_deadline "${2:-}")
+	while _before "$end"; do
 		case $(screen) in
 		*"$1"*) ;;
 		*) return 0 ;;
@@ -348,8 +387,9 @@ _line_has()
 
 expect_line_has()
 {
-	local i ok=1
-	for ((i = 0; i < DEADLINE * 20; i++)); do
+	local end ok=1
+	end=$(_deadline)
+	while _before "$end"; do
 		_line_has "$1" "$2" && { ok=0; break; }
 		sleep 0.05
 	done
@@ -362,8 +402,7 @@ expect_line_has()
 
 _is_alive()
 {
-	[ "$(pane_fmt '#{pane_dead}')" = 0 ] && [ -n "$NORON_PID" ] \
-		&& kill -0 "$NORON_PID" 2>/dev/null && ! noron_exited
+	[ "$(pane_fmt '#{pane_dead}')" = 0 ] && _pid_runs "$NORON_PID" && ! noron_exited
 }
 
 alive()
@@ -536,8 +575,9 @@ screen_attrs()
 # expect_tab NAME: the tab bar marks NAME as the current pane.
 expect_tab()
 {
-	local i got=
-	for ((i = 0; i < DEADLINE * 20; i++)); do
+	local end got=
+	end=$(_deadline)
+	while _before "$end"; do
 		got=$(active_tab)
 		[ "$got" = "$1" ] && break
 		sleep 0.05
@@ -558,8 +598,9 @@ bottom_line()
 # expect_bottom TEXT [DESC]: the last line starts with TEXT.
 expect_bottom()
 {
-	local i got=
-	for ((i = 0; i < DEADLINE * 20; i++)); do
+	local end got=
+	end=$(_deadline)
+	while _before "$end"; do
 		got=$(bottom_line)
 		[ "${got#"$1"}" != "$got" ] && break
 		sleep 0.05

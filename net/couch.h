@@ -1,0 +1,40 @@
+/*
+ * The endpoint's API as noron uses it (COUCHDB.md): the database, _changes,
+ * _bulk_docs, _bulk_get and a _local checkpoint. Answers are parsed as JSON
+ * whatever their content type, and checked for the shape they must have.
+ */
+#ifndef NORON_COUCH_H
+#define NORON_COUCH_H
+
+#include <cJSON.h>
+#include <stdbool.h>
+
+#include "http.h"
+
+/* 1 the database exists, 0 it does not, -1 error (401/403 explained). */
+int couch_db_exists(struct http *h, char **err);
+int couch_db_create(struct http *h, char **err);
+
+/* One page of changes after since ("0" from the start). *page holds
+ * {"results": [...], "last_seq": ...}; *last_seq the checkpoint as text. */
+int couch_changes(struct http *h, const char *since, int limit, cJSON **page, char **last_seq,
+		  char **err);
+
+/* Writes docs ({"docs": [...]}); *results is an array with one object per
+ * document ({"id", "rev"} or {"id", "error", "reason"}). */
+int couch_bulk_docs(struct http *h, const cJSON *docs, cJSON **results, char **err);
+
+/* The current documents for ids (an array of strings); *docs an array of
+ * documents as stored on the endpoint (missing ones left out). */
+int couch_bulk_get(struct http *h, const cJSON *ids, cJSON **docs, char **err);
+
+/* The _local checkpoint document name; its last_seq or NULL when missing. */
+int couch_get_checkpoint(struct http *h, const char *name, char **last_seq, char **rev,
+			 char **err);
+int couch_put_checkpoint(struct http *h, const char *name, const char *last_seq,
+			 const char *rev, char **err);
+
+/* The endpoint's reason for a failed answer, in one line. */
+char *couch_reason(const struct http_resp *r);
+
+#endif

@@ -1,0 +1,317 @@
+/*
+ * The sync round (see sync.h).
+ */
+#include "sync.h"
+#include "couch.h"
+#include "replica.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PULL_PAGE 500
+#define PUSH_BATCH 200
+#define PUSH_PASSES 4
+
+struct round {
+	struct cache *c;
+	struct http *h;
+	const struct sync_opts *o;
+	struct sync_report *r;
+	char *endpoint;		/* the database URL, as the checkpoint's key */
+	char *checkpoint;	/* _local document name */
+};
+
+static void progress(struct round *rd, const char *stage, long n)
+{
+	if (rd->o->progress)
+		rd->o->progress(rd->o->ctx, stage, n);
+}
+
+/* The password: password_command's first line, else the config's. */
+static char *password(const struct config *cfg, char **err)
+{
+	if (!cfg->password_command)
+		return cfg->password ? xstrdup(cfg->password) : NULL;
+	FILE *p = popen(cfg->password_command, "r");
+	char line[1024] = "";
+	bool got = p && fgets(line, sizeof line, p);
+	int status = p ? pclose(p) : -1;
+	if (!got || status) {
+		err_set(err, "password_command failed (exit %d): fix it in the config", status);
+		return NULL;
+	}
+	line[strcspn(line, "\r\n")] = '\0';
+	return xstrdup(line);
+}
+
+/* Applies one page of documents and its checkpoint in one transaction. */
+static int apply_page(struct round *rd, const cJSON *results, const char *last_seq, char **err)
+{
+	struct replica_stats st = { 0 };
+	if (cache_begin(rd->c, err))
+		return -1;
+	const cJSON *row;
+	int rc = 0;
+	cJSON_ArrayForEach(row, results) {
+		const cJSON *doc = cJSON_GetObjectItemCaseSensitive(row, "doc");
+		if (cJSON_IsObject(doc) && (rc = replica_apply(rd->c, doc, &st, err)))
+			break;
+	}
+	if (!rc)
+		rc = replica_set_checkpoint(rd->c, rd->endpoint, last_seq, err);
+	if (rc) {
+		cache_rollback(rd->c);
+		return -1;
+	}
+	rd->r->pulled += st.taken + st.merged + st.conflicts;
+	rd->r->merged += st.merged;
+	return cache_commit(rd->c, err);
+}
+
+static int pull(struct round *rd, char **err)
+{
+	char *since = replica_checkpoint(rd->c, rd->endpoint, err);
+	if (!since && err && *err)
+		return -1;
+	if (!since)
+		since = xstrdup("0");
+	int rc = 0;
+	for (;;) {
+		cJSON *page = NULL;
+		char *last = NULL;
+		if ((rc = couch_changes(rd->h, since, PULL_PAGE, &page, &last, err)))
+			break;
+		const cJSON *results = cJSON_GetObjectItemCaseSensitive(page, "results");
+		int n = cJSON_GetArraySize(results);
+		bool done = n == 0 || !strcmp(last, since);
+		if (n)
+			rc = apply_page(rd, results, last, err);
+		free(since);
+		since = last;
+		cJSON_Delete(page);
+		progress(rd, "pull", rd->r->pulled);
+		if (rc || done || n < PULL_PAGE)
+			break;
+	}
+	free(since);
+	return rc;
+}
+
+/* The result of one pushed document. */
+static int push_result(struct round *rd, const struct push_item *it, const cJSON *res,
+		       cJSON *conflicted, char **err)
+{
+	const cJSON *rev = cJSON_GetObjectItemCaseSensitive(res, "rev");
+	const cJSON *error = cJSON_GetObjectItemCaseSensitive(res, "error");
+	const cJSON *reason = cJSON_GetObjectItemCaseSensitive(res, "reason");
+	const char *why = cJSON_IsString(reason) ? reason->valuestring : NULL;
+	if (cJSON_IsString(rev) && !error) {
+		rd->r->pushed++;
+		return replica_pushed(rd->c, it, rev->valuestring, err);
+	}
+	const char *e = cJSON_IsString(error) ? error->valuestring : "";
+	if (!strcmp(e, "conflict")) {
+		cJSON_AddItemToArray(conflicted, cJSON_CreateString(it->id));
+		return 0;
+	}
+	if (!strcmp(e, "forbidden") || !strcmp(e, "unauthorized")) {
+		rd->r->rejected++;
+		char *safe = text_sanitize(why ? why : e, false);
+		int rc = replica_rejected(rd->c, it->id, safe, err);
+		free(safe);
+		return rc;
+	}
+	rd->r->failed++;	/* kept unsynced; the next round tries again */
+	return 0;
+}
+
+static const cJSON *result_for(const cJSON *results, const char *id)
+{
+	const cJSON *res;
+	cJSON_ArrayForEach(res, results) {
+		const cJSON *rid = cJSON_GetObjectItemCaseSensitive(res, "id");
+		if (cJSON_IsString(rid) && !strcmp(rid->valuestring, id))
+			return res;	/* by id: answers may come in any order */
+	}
+	return NULL;
+}
+
+/* Fetches what the endpoint has for conflicting pushes and merges it in. */
+static int fetch_conflicted(struct round *rd, const cJSON *ids, char **err)
+{
+	cJSON *docs = NULL;
+	if (couch_bulk_get(rd->h, ids, &docs, err))
+		return -1;
+	struct replica_stats st = { 0 };
+	int rc = cache_begin(rd->c, err);
+	const cJSON *doc;
+	cJSON_ArrayForEach(doc, docs)
+		if (!rc)
+			rc = replica_apply(rd->c, doc, &st, err);
+	if (rc)
+		cache_rollback(rd->c);
+	else
+		rc = cache_commit(rd->c, err);
+	rd->r->merged += st.merged;
+	cJSON_Delete(docs);
+	return rc;
+}
+
+static int push_batch(struct round *rd, struct push_batch *b, cJSON *conflicted, char **err)
+{
+	cJSON *results = NULL;
+	if (couch_bulk_docs(rd->h, b->docs, &results, err))
+		return -1;
+	int rc = cache_begin(rd->c, err);
+	for (int i = 0; !rc && i < b->n; i++) {
+		const cJSON *res = result_for(results, b->items[i].id);
+		if (res)
+			rc = push_result(rd, &b->items[i], res, conflicted, err);
+		else
+			rd->r->failed++;
+	}
+	if (rc)
+		cache_rollback(rd->c);
+	else
+		rc = cache_commit(rd->c, err);
+	cJSON_Delete(results);
+	return rc;
+}
+
+/* One pass over the unsynced edits; *again when merges made new ones. */
+static int push_pass(struct round *rd, bool *again, char **err)
+{
+	long long after = 0;
+	int rc = 0;
+	*again = false;
+	for (;;) {
+		struct push_batch b;
+		if ((rc = replica_outgoing(rd->c, after, PUSH_BATCH, &b, err)) || b.n == 0) {
+			push_batch_free(&b);
+			break;
+		}
+		after = b.last;
+		cJSON *conflicted = cJSON_CreateArray();
+		rc = push_batch(rd, &b, conflicted, err);
+		if (!rc && cJSON_GetArraySize(conflicted)) {
+			rc = fetch_conflicted(rd, conflicted, err);
+			*again = true;
+		}
+		cJSON_Delete(conflicted);
+		push_batch_free(&b);
+		progress(rd, "push", rd->r->pushed);
+		if (rc)
+			break;
+	}
+	return rc;
+}
+
+static int push(struct round *rd, char **err)
+{
+	bool again = true;
+	for (int pass = 0; again && pass < PUSH_PASSES; pass++)
+		if (push_pass(rd, &again, err))
+			return -1;
+	return 0;
+}
+
+/* A database that lost our checkpoint was recreated or reset: everything
+ * is pulled and pushed again rather than silently missed. */
+static int check_reset(struct round *rd, char **rev, char **err)
+{
+	char *remote = NULL;
+	if (couch_get_checkpoint(rd->h, rd->checkpoint, &remote, rev, err))
+		return -1;
+	char *local = replica_checkpoint(rd->c, rd->endpoint, err);
+	int rc = 0;
+	if (local && !remote) {
+		rd->r->reset = true;
+		rc = cache_begin(rd->c, err);
+		if (!rc && replica_reset(rd->c, rd->endpoint, err)) {
+			cache_rollback(rd->c);
+			rc = -1;
+		} else if (!rc) {
+			rc = cache_commit(rd->c, err);
+		}
+	}
+	free(local);
+	free(remote);
+	return rc;
+}
+
+static int ensure_db(struct round *rd, char **err)
+{
+	int exists = couch_db_exists(rd->h, err);
+	if (exists > 0)
+		return 0;
+	if (exists < 0)
+		return -1;
+	if (!rd->o->create)
+		return err_set(err, "%s: the database does not exist (noron sync --create makes "
+			       "it, if you have the rights)", http_url(rd->h));
+	return couch_db_create(rd->h, err);
+}
+
+static int round_run(struct round *rd, char **err)
+{
+	char *cp_rev = NULL;
+	int rc = ensure_db(rd, err);
+	if (!rc)
+		rc = check_reset(rd, &cp_rev, err);
+	if (!rc)
+		rc = pull(rd, err);
+	long pushed = rd->r->pushed;
+	if (!rc)
+		rc = push(rd, err);
+	if (!rc && rd->r->pushed != pushed)
+		rc = pull(rd, err);
+	char *seq = rc ? NULL : replica_checkpoint(rd->c, rd->endpoint, err);
+	if (!rc && seq)
+		rc = couch_put_checkpoint(rd->h, rd->checkpoint, seq, cp_rev, err);
+	free(seq);
+	free(cp_rev);
+	return rc;
+}
+
+static int open_endpoint(struct round *rd, const struct config *cfg, const char *url,
+			 char **err)
+{
+	char *pw = password(cfg, err);
+	if (!pw && err && *err)
+		return -1;
+	struct http_opts ho = { .user = cfg->user, .password = pw, .ca_file = cfg->ca_file,
+				.allow_http = cfg->allow_http, .verbose = rd->o->verbose,
+				.retries = 4, .max_wait_ms = 8000, .max_body = 256 << 20 };
+	int rc = http_open(&rd->h, url, &ho, err);
+	free(pw);	/* the connection keeps its own copy */
+	return rc;
+}
+
+int sync_run(struct cache *c, const struct config *cfg, const struct sync_opts *o,
+	     struct sync_report *r, char **err)
+{
+	*r = (struct sync_report){ 0 };
+	const char *url = o->url ? o->url : cfg->url;
+	if (!url)
+		return err_set(err, "no endpoint: set url in the config or give --url");
+	struct round rd = { .c = c, .o = o, .r = r };
+	if (open_endpoint(&rd, cfg, url, err))
+		return -1;
+	rd.endpoint = url_redact(url);
+	char *uuid = cache_uuid(c, err);
+	rd.checkpoint = str_printf("noron-%s", uuid ? uuid : "cache");
+	free(uuid);
+	int rc = round_run(&rd, err);
+	struct cache_status st;
+	if (!cache_status(c, &st, NULL)) {
+		r->conflicts = st.conflicts;
+		cache_status_free(&st);
+	}
+	replica_finish(c, rd.endpoint, rc ? *err : NULL, NULL);
+	http_close(rd.h);
+	free(rd.endpoint);
+	free(rd.checkpoint);
+	return rc;
+}
