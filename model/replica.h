@@ -61,6 +61,10 @@ int replica_pushed(struct cache *c, const struct push_item *it, const char *rev,
 /* The endpoint refused it (its validation); the edit stays, with the reason. */
 int replica_rejected(struct cache *c, const char *id, const char *reason, char **err);
 
+/* Edits the endpoint refused, with its reason. */
+typedef int (*rejected_fn)(void *ctx, const char *id, const char *reason);
+int replica_rejected_list(struct cache *c, rejected_fn fn, void *ctx, char **err);
+
 /* Conflicts waiting for a person. */
 struct conflict {
 	const char *id, *theirs_rev, *at;

@@ -231,3 +231,19 @@ int conflict_resolve(struct cache *c, const char *id, const cJSON *resolved, cha
 	}
 	return cache_commit(c, err);
 }
+
+int replica_rejected_list(struct cache *c, rejected_fn fn, void *ctx, char **err)
+{
+	sqlite3_stmt *st = cache_prepare(c, "SELECT id, rejected FROM docs WHERE rejected IS NOT "
+					 "NULL ORDER BY id", err);
+	if (!st)
+		return -1;
+	int rc = 0, step;
+	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW)
+		rc = fn(ctx, (const char *)sqlite3_column_text(st, 0),
+			(const char *)sqlite3_column_text(st, 1));
+	if (!rc && step != SQLITE_DONE)
+		rc = cache_fail(c, "reading refused edits", err);
+	sqlite3_finalize(st);
+	return rc;
+}

@@ -66,6 +66,8 @@ const struct keydef keydefs[] = {
 	{ 'D', ACT_DELETE, IN_ALL, "D", "delete the record (asks first)" },
 	{ 'u', ACT_UNDO, IN_ALL, "u", "undo the last edit" },
 	{ 'H', ACT_HISTORY, IN_ALL, "H", "history of the record" },
+	{ 'S', ACT_SYNC, IN_ALL, "S", "sync with the endpoint now (in the background)" },
+	{ 'C', ACT_CONFLICTS, IN_ALL, "C", "conflicts and edits the endpoint refused" },
 	{ 0, ACT_NONE, 0, NULL, NULL },
 };
 

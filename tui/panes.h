@@ -20,6 +20,7 @@ void panes_free(struct ui *ui);
 void help_show(struct ui *ui);
 void search_run(struct ui *ui, const char *initial);
 void history_show(struct ui *ui, const char *id);
+void conflicts_show(struct ui *ui);
 
 /* A scrolling text viewer used by help and history: lines until q/Esc. */
 void viewer_run(struct ui *ui, const char *title, char **lines, int n);

@@ -15,6 +15,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define IDLE_MS 700	/* how often an idle screen looks for other writers */
@@ -59,6 +60,7 @@ static void read_status(struct ui *ui)
 		return;
 	ui->unsynced = s.unsynced;
 	ui->conflicts = s.conflicts;
+	ui->rejected = s.rejected;
 	free(ui->last_sync);
 	ui->last_sync = s.last_sync ? xstrdup(s.last_sync) : NULL;
 	cache_status_free(&s);
@@ -99,10 +101,16 @@ static void draw_tabs(struct ui *ui)
 static char *sync_summary(struct ui *ui)
 {
 	struct buf b = { 0 };
-	buf_puts(&b, ui->cfg->url ? " offline" : " local only");
+	if (ui->sync.pid)
+		buf_printf(&b, " syncing: %s", ui->sync.progress ? ui->sync.progress : "");
+	else
+		buf_puts(&b, !ui->cfg->url ? " local only" : ui->sync.online == 1 ? " online"
+			 : " offline");
 	buf_printf(&b, "  %ld unsynced", ui->unsynced);
 	if (ui->conflicts)
 		buf_printf(&b, "  %ld conflict%s", ui->conflicts, ui->conflicts == 1 ? "" : "s");
+	if (ui->rejected)
+		buf_printf(&b, "  %ld refused", ui->rejected);
 	if (ui->last_sync)
 		buf_printf(&b, "  synced %.16s", ui->last_sync);
 	else
@@ -244,6 +252,11 @@ static void global_action(struct ui *ui, enum action a)
 	case ACT_DELETE: ui_delete(ui); break;
 	case ACT_UNDO: ui_undo(ui); break;
 	case ACT_HISTORY: ui_history(ui); break;
+	case ACT_SYNC:
+		if (syncjob_start(ui))
+			ui_message(ui, false, "sync started");
+		break;
+	case ACT_CONFLICTS: conflicts_show(ui); break;
 	default: break;
 	}
 }
@@ -299,16 +312,18 @@ int ui_wait_key(struct ui *ui)
 	}
 }
 
-/* Waits for a key or for IDLE_MS; -1 when the terminal is gone. */
-static int wait_input(void)
+/* Waits for a key, the sync child or IDLE_MS; 1 when a key may be waiting,
+ * 0 when not, -1 when the terminal is gone. */
+static int wait_input(struct ui *ui)
 {
-	struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
-	int n = poll(&pfd, 1, IDLE_MS);
+	struct pollfd pfd[2] = { { .fd = STDIN_FILENO, .events = POLLIN },
+				 { .fd = ui->sync.fd, .events = POLLIN } };
+	int n = poll(pfd, ui->sync.fd >= 0 ? 2 : 1, IDLE_MS);
 	if (n < 0)
 		return errno == EINTR ? 0 : -1;
-	if (n > 0 && (pfd.revents & (POLLHUP | POLLERR | POLLNVAL)) && !(pfd.revents & POLLIN))
+	if (n > 0 && (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL)) && !(pfd[0].revents & POLLIN))
 		return -1;
-	return n;
+	return (pfd[0].revents & POLLIN) != 0;
 }
 
 static void main_loop(struct ui *ui)
@@ -316,9 +331,12 @@ static void main_loop(struct ui *ui)
 	int empty_reads = 0;
 	ui_draw(ui);
 	while (!ui->quit && !got_signal) {
-		int ready = wait_input();
+		int ready = wait_input(ui);
 		if (ready < 0 || got_signal)
 			break;
+		bool had_job = ui->sync.pid != 0;
+		syncjob_read(ui);
+		syncjob_tick(ui);
 		/* Take every key already typed (a resize arrives as a key too),
 		 * then draw once. */
 		int key, n = 0;
@@ -333,7 +351,7 @@ static void main_loop(struct ui *ui)
 		bool changed = cache_data_version(ui->cache) != ui->data_version;
 		if (changed)
 			ui_reload(ui);
-		if (n || changed)
+		if (n || changed || had_job || ui->sync.pid)
 			ui_draw(ui);
 	}
 }
@@ -357,12 +375,15 @@ static void start_curses(struct ui *ui)
 int ui_run(struct cache *cache, const struct config *cfg)
 {
 	struct ui ui = { .cache = cache, .cfg = cfg };
+	syncjob_init(&ui.sync);
+	ui.sync.last_start = time(NULL) - (cfg->auto_sync > 0 ? cfg->auto_sync : 0);
 	panes_init(&ui);
 	catch_signals();
 	start_curses(&ui);
 	ui_reload(&ui);
 	main_loop(&ui);
 	endwin();
+	syncjob_finish(&ui.sync);
 	panes_free(&ui);
 	free(ui.message);
 	free(ui.last_sync);

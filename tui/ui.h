@@ -13,6 +13,7 @@
 #include "curses_wide.h"
 #include "keys.h"
 #include "settings.h"
+#include "syncjob.h"
 #include "theme.h"
 
 #define PANE_COUNT 6
@@ -65,8 +66,9 @@ struct ui {
 	bool quit;
 	bool utf8;		/* the terminal takes UTF-8: box glyphs are fine */
 	long long data_version;
-	long unsynced, conflicts;
+	long unsynced, conflicts, rejected;
 	char *last_sync;
+	struct syncjob sync;
 };
 
 /* Runs the interface until the user quits; returns an exit code. */

@@ -611,3 +611,52 @@ expect_bottom()
 		fail "${2:-the last line should start with '$1'}"
 	fi
 }
+
+# snapshot / expect_unchanged [DESC]: the cache's export (without its time
+# stamp) and history are the same as when snapshot ran.
+_take_snapshot()
+{
+	"$NORON" export </dev/null 2>&1 | sed -e 's/"exported_at": *"[^"]*"/"exported_at": "-"/'
+	echo "-- status"
+	"$NORON" status --json </dev/null 2>&1
+}
+
+snapshot()
+{
+	_take_snapshot >"$T/snap.before"
+}
+
+_show_snapshot_diff()
+{
+	diff "$T/snap.before" "$T/snap.after" | _indent
+	_show_screen
+}
+
+expect_unchanged()
+{
+	_take_snapshot >"$T/snap.after"
+	if cmp -s "$T/snap.before" "$T/snap.after"; then
+		pass "${1:-nothing changed in the cache}"
+	else
+		fail "${1:-nothing should have changed in the cache}" _show_snapshot_diff
+		mv "$T/snap.after" "$T/snap.before"
+	fi
+}
+
+# The id of the first record of TYPE whose FIELD is VALUE ("" when none).
+id_where()
+{
+	"$NORON" list "$1" --json </dev/null 2>/dev/null | python3 -c '
+import json, sys
+for r in json.load(sys.stdin)["records"]:
+    if r.get(sys.argv[1]) == sys.argv[2]:
+        print(r["_id"])
+        break' "$2" "$3"
+}
+
+# The number of history entries of a record.
+history_count()
+{
+	"$NORON" history "$1" --json </dev/null 2>/dev/null \
+		| python3 -c 'import json, sys; print(len(json.load(sys.stdin)["history"]))'
+}
