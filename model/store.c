@@ -295,6 +295,28 @@ static bool back_to_base(struct cache *c, cJSON *doc, const struct cache_doc *ol
 	return same;
 }
 
+/* Checks doc; fields this version does not know pass when the stored
+ * record already had them (a newer noron put them there, through the
+ * endpoint), so editing the fields we know keeps theirs. */
+static int check_known(struct cache *c, const cJSON *doc, const struct cache_doc *old,
+		       const struct store_opts *o, char **err)
+{
+	const struct type_def *t = record_type(doc);
+	cJSON *copy = NULL;
+	for (const cJSON *m = t && old->body ? doc->child : NULL; m; m = m->next) {
+		if (record_meta_member(m->string) || field_find(t, m->string)
+		    || !cJSON_GetObjectItemCaseSensitive(old->body, m->string))
+			continue;
+		if (!copy)
+			copy = cJSON_Duplicate(doc, 1);
+		cJSON_DeleteItemFromObjectCaseSensitive(copy, m->string);
+	}
+	int rc = record_check(copy ? copy : doc, o->skip_refs || o->deleted ? NULL
+			      : cache_ref_exists, c, err);
+	cJSON_Delete(copy);
+	return rc;
+}
+
 int cache_store(struct cache *c, cJSON *doc, struct store_opts *o, char **err)
 {
 	struct cache_doc old;
@@ -309,7 +331,7 @@ int cache_store(struct cache *c, cJSON *doc, struct store_opts *o, char **err)
 	}
 	if (!o->keep_meta)
 		stamp(c, doc, &old);
-	int rc = record_check(doc, o->skip_refs || o->deleted ? NULL : cache_ref_exists, c, err);
+	int rc = check_known(c, doc, &old, o, err);
 	if (!rc && !o->deleted && field_find(record_type(doc), "parent"))
 		rc = check_no_cycle(c, doc, err);
 	struct store_opts local = *o;

@@ -150,6 +150,15 @@ static void show_meta(const cJSON *doc, const char *name, const char *label)
 static void show_record(struct cli *cli, const struct cache_doc *d)
 {
 	const struct type_def *t = record_type(d->body);
+	if (!t) {	/* from a newer noron, through the endpoint: kept as it came */
+		out_text(record_id(d->body) ? record_id(d->body) : "?", false);
+		puts("  (a type this version of noron does not know; kept unchanged)");
+		char *s = cJSON_Print(d->body), *safe = json_safe(s);
+		out_text(safe, true);
+		putchar('\n');
+		free(safe), free(s);
+		return;
+	}
 	out_text(record_id(d->body), false);
 	printf("  (%s%s%s)\n", t->name, d->deleted ? ", deleted" : "",
 	       d->dirty ? ", unsynced" : d->rev ? ", synced" : "");

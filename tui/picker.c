@@ -27,8 +27,8 @@ static int picker_row(void *ctx, const struct cache_row *row)
 	struct picker *p = ctx;
 	bool sel = p->top + p->row == p->cursor;
 	char *name = record_label(row->body);
-	char *label = p->t ? xstrdup(name) : str_printf("%-11s %s", record_type(row->body)->name,
-							name);
+	const struct type_def *t = record_type(row->body);
+	char *label = p->t ? xstrdup(name) : str_printf("%-11s %s", t ? t->name : "?", name);
 	free(name);
 	draw_text(p->r.y + 2 + p->row, p->r.x + 1, p->r.w - 2, label,
 		  sel ? theme_attr(ROLE_SELECTED) : ATTR_PLAIN);
