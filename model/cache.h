@@ -103,10 +103,12 @@ struct cache_query {
 	const char *filter;		/* words found by full-text search, or NULL */
 	const char *collapsed;		/* areas: JSON array of ids whose subareas are hidden */
 	struct {
-		/* the field holds (or its list contains) value; yes/no fields take
-		 * "yes" or "no" */
+		/* the field holds (or its list contains) value, or one of the
+		 * values "a|b"; yes/no fields take "yes" or "no" */
 		const char *field, *value;
 	} match[CACHE_QUERY_MATCHES];
+	const char *order;		/* an SQL order over body from the pane, not the user;
+					 * NULL: the type's own */
 };
 int cache_query_rows(struct cache *c, const struct cache_query *q, long offset, long limit,
 		     cache_row_fn fn, void *ctx, char **err);

@@ -3,7 +3,10 @@
  */
 #include "fields.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+#include "util.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 #define REQ FL_REQUIRED
@@ -98,6 +101,8 @@ static const struct field_def event_fields[] = {
 	{ .name = "host", .kind = FIELD_REF, .ref = "institution" },
 	{ .name = "areas", .kind = FIELD_REFLIST, .ref = "area" },
 	{ .name = "url", .kind = FIELD_URL },
+	{ .name = "proposal", .kind = FIELD_REF, .ref = "proposal", .flags = FL_DETACH,
+	  .help = "the workshop proposal this event was scheduled from" },
 	{ .name = "description", .kind = FIELD_LONGTEXT, .flags = SRCH },
 };
 
@@ -112,7 +117,8 @@ static const struct field_def proposal_fields[] = {
 	{ .name = "status", .kind = FIELD_ENUM, .choices = proposal_status,
 	  .flags = REQ | LIST, .width = 9, .init = "new" },
 	{ .name = "votes", .kind = FIELD_VOTES, .ref = "institution" },
-	{ .name = "event", .kind = FIELD_REF, .ref = "event" },
+	{ .name = "event", .kind = FIELD_REF, .ref = "event", .flags = FL_DETACH,
+	  .help = "the event it was scheduled as" },
 	{ .name = "triage_note", .kind = FIELD_TEXT, .flags = SRCH },
 };
 
@@ -128,6 +134,28 @@ static const struct field_def fund_fields[] = {
 
 #define TYPE(n, pl, f, s, h) \
 	{ .name = n, .plural = pl, .fields = f, .nfields = COUNT(f), .sort = s, .help = h }
+#define TYPE_HOOKED(n, pl, f, s, h, d) \
+	{ .name = n, .plural = pl, .fields = f, .nfields = COUNT(f), .sort = s, .help = h, \
+	  .detached = d }
+
+/* A scheduled proposal whose event is deleted goes back to accepted. */
+static void proposal_detached(cJSON *doc, const char *field)
+{
+	const cJSON *status = cJSON_GetObjectItemCaseSensitive(doc, "status");
+	if (strcmp(field, "event") || !cJSON_IsString(status)
+	    || strcmp(status->valuestring, "scheduled"))
+		return;
+	cJSON_ReplaceItemInObjectCaseSensitive(doc, "status", cJSON_CreateString("accepted"));
+	const cJSON *note = cJSON_GetObjectItemCaseSensitive(doc, "triage_note");
+	char *text = str_printf("%s%sits event was deleted; accepted again",
+				cJSON_IsString(note) ? note->valuestring : "",
+				cJSON_IsString(note) ? "; " : "");
+	if (note)
+		cJSON_ReplaceItemInObjectCaseSensitive(doc, "triage_note", cJSON_CreateString(text));
+	else
+		cJSON_AddStringToObject(doc, "triage_note", text);
+	free(text);
+}
 
 static const struct type_def types[] = {
 	TYPE("institution", "institutions", institution_fields, J("code"),
@@ -146,10 +174,10 @@ static const struct type_def types[] = {
 	     "an idea, planned, ongoing or past project"),
 	TYPE("event", "events", event_fields, J("start"),
 	     "a meeting, conference, workshop, visit or deadline"),
-	TYPE("proposal", "proposals", proposal_fields,
-	     "instr('new review deferred accepted scheduled declined', " J("status") "), "
-	     J("created_at"),
-	     "a workshop proposal"),
+	TYPE_HOOKED("proposal", "proposals", proposal_fields,
+		    "instr('new review deferred accepted scheduled declined', " J("status") "), "
+		    J("created_at"),
+		    "a workshop proposal", proposal_detached),
 	TYPE("fund", "funds", fund_fields, J("deadline"), "a source of funding"),
 };
 

@@ -6,6 +6,7 @@
 #ifndef NORON_FIELDS_H
 #define NORON_FIELDS_H
 
+#include <cJSON.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -29,6 +30,7 @@ enum {
 	FL_LIST = 1 << 1,	/* shown as a column in listings */
 	FL_TITLE = 1 << 2,	/* names the record in one line */
 	FL_SEARCH = 1 << 3,	/* indexed for full-text search */
+	FL_DETACH = 1 << 4,	/* a reference cleared (not a refusal) when its target goes */
 };
 
 struct field_def {
@@ -49,6 +51,9 @@ struct type_def {
 	size_t nfields;
 	const char *sort;	/* SQL expression over `body` that orders a listing */
 	const char *help;
+	/* After a FL_DETACH reference of this type's record was cleared because
+	 * its target was deleted: what else the record does (may be NULL). */
+	void (*detached)(cJSON *doc, const char *field);
 };
 
 extern const struct type_def *const record_types[];

@@ -67,16 +67,15 @@ static void where_sql(struct buf *b, const struct cache_query *q, bool tree)
 	if (q->filter)
 		buf_puts(b, " AND d.n IN (SELECT rowid FROM search WHERE search MATCH ?1)");
 	for (int i = 0; i < CACHE_QUERY_MATCHES && q->match[i].field; i++)
-		buf_printf(b, " AND (json_extract(d.body, '$.%s') = ?%d OR EXISTS (SELECT 1 FROM"
-			   " json_each(d.body, '$.%s') WHERE value = ?%d))", q->match[i].field,
-			   10 + i, q->match[i].field, 10 + i);
+		buf_printf(b, " AND EXISTS (SELECT 1 FROM json_each(d.body, '$.%s') WHERE value IN"
+			   " (SELECT value FROM json_each(?%d)))", q->match[i].field, 10 + i);
 }
 
 static char *query_sql(const struct cache_query *q, enum shape shape)
 {
 	bool tree = !strcmp(q->type->name, "area");
 	struct buf b = { 0 };
-	const char *order = tree ? "t.path" : q->type->sort;
+	const char *order = tree ? "t.path" : q->order ? q->order : q->type->sort;
 	if (tree)
 		buf_puts(&b, TREE_CTE);
 	if (shape == ROWS)
@@ -105,6 +104,22 @@ static int check_query(const struct cache_query *q, char **err)
 	return 0;
 }
 
+/* "a|b" as the JSON array ["a","b"]; yes/no as JSON true (1) or false (0),
+ * which is how json_each reads them back. */
+static char *match_values(const struct field_def *f, const char *value)
+{
+	cJSON *list = cJSON_CreateArray();
+	char *copy = xstrdup(value), *save = NULL;
+	for (char *v = strtok_r(copy, "|", &save); v; v = strtok_r(NULL, "|", &save))
+		cJSON_AddItemToArray(list, f->kind == FIELD_BOOL
+				     ? cJSON_CreateNumber(strchr("1yYtT", v[0]) != NULL)
+				     : cJSON_CreateString(v));
+	char *out = cJSON_PrintUnformatted(list);
+	cJSON_Delete(list);
+	free(copy);
+	return out;
+}
+
 static sqlite3_stmt *prepare_query(struct cache *c, const struct cache_query *q,
 				   enum shape shape, char **err)
 {
@@ -122,12 +137,9 @@ static sqlite3_stmt *prepare_query(struct cache *c, const struct cache_query *q,
 	if (q->collapsed && !q->filter)
 		sqlite3_bind_text(st, 4, q->collapsed, -1, SQLITE_TRANSIENT);
 	for (int i = 0; i < CACHE_QUERY_MATCHES && q->match[i].field; i++) {
-		const char *v = q->match[i].value;
-		/* JSON true and false read back from SQL as 1 and 0. */
-		if (field_find(q->type, q->match[i].field)->kind == FIELD_BOOL)
-			sqlite3_bind_int(st, 10 + i, strchr("1yYtT", v[0]) != NULL);
-		else
-			sqlite3_bind_text(st, 10 + i, v, -1, SQLITE_TRANSIENT);
+		char *values = match_values(field_find(q->type, q->match[i].field), q->match[i].value);
+		sqlite3_bind_text(st, 10 + i, values, -1, SQLITE_TRANSIENT);
+		free(values);
 	}
 	return st;
 }

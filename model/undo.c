@@ -38,6 +38,46 @@ static int check_unreferenced(struct cache *c, const char *id, char **err)
 	return -1;
 }
 
+/* References that give way when their target goes (a proposal's event)
+ * are cleared in the same transaction, with what their type does then. */
+static int detach_referrers(struct cache *c, const char *id, long long *batch, char **err)
+{
+	sqlite3_stmt *st = cache_prepare(c, "SELECT src, field FROM links WHERE dst = ?", err);
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	cJSON *todo = cJSON_CreateArray();
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		cJSON *pair = cJSON_CreateArray();
+		cJSON_AddItemToArray(pair, cJSON_CreateString((const char *)sqlite3_column_text(st, 0)));
+		cJSON_AddItemToArray(pair, cJSON_CreateString((const char *)sqlite3_column_text(st, 1)));
+		cJSON_AddItemToArray(todo, pair);
+	}
+	sqlite3_finalize(st);
+	int rc = 0;
+	const cJSON *pair;
+	cJSON_ArrayForEach(pair, todo) {
+		const char *src = cJSON_GetArrayItem(pair, 0)->valuestring;
+		const char *name = cJSON_GetArrayItem(pair, 1)->valuestring;
+		struct cache_doc d;
+		if (rc || cache_get(c, src, &d, err) <= 0)
+			continue;
+		const struct type_def *t = record_type(d.body);
+		const struct field_def *f = t ? field_find(t, name) : NULL;
+		if (f && (f->flags & FL_DETACH) && f->kind == FIELD_REF) {
+			cJSON_DeleteItemFromObjectCaseSensitive(d.body, name);
+			if (t->detached)
+				t->detached(d.body, name);
+			struct store_opts o = { .kind = HIST_EDIT, .batch = *batch };
+			rc = cache_store(c, d.body, &o, err) < 0 ? -1 : 0;
+			*batch = o.batch;
+		}
+		cache_doc_free(&d);
+	}
+	cJSON_Delete(todo);
+	return rc;
+}
+
 static int delete_locked(struct cache *c, const char *id, struct store_opts *o, char **err)
 {
 	struct cache_doc d;
@@ -46,9 +86,11 @@ static int delete_locked(struct cache *c, const char *id, struct store_opts *o, 
 		return -1;
 	int rc = found && !d.deleted ? 0 : err_set(err, "no record %s", id);
 	if (!rc)
-		rc = check_unreferenced(c, id, err);
-	if (!rc)
 		rc = cache_store(c, d.body, o, err) < 0 ? -1 : 0;
+	if (!rc)
+		rc = detach_referrers(c, id, &o->batch, err);
+	if (!rc)
+		rc = check_unreferenced(c, id, err);
 	cache_doc_free(&d);
 	return rc;
 }

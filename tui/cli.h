@@ -76,5 +76,6 @@ int cmd_help(struct cli *cli, int argc, char **argv);
 int cmd_sync(struct cli *cli, int argc, char **argv);
 int cmd_conflicts(struct cli *cli, int argc, char **argv);
 int cmd_resolve(struct cli *cli, int argc, char **argv);
+int cmd_triage(struct cli *cli, int argc, char **argv);
 
 #endif

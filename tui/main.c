@@ -39,6 +39,9 @@ const struct command commands[] = {
 	  .help = "the conflicts a sync left, with the fields both sides changed" },
 	{ .name = "resolve", .args = "ID mine|theirs", .run = cmd_resolve,
 	  .help = "settle a conflict with this cache's or the endpoint's version" },
+	{ .name = "triage", .args = "ID accept|decline [--reason TEXT]|defer|review|vote N|"
+	  "schedule --start DATE [--end DATE] [--location TEXT]", .run = cmd_triage,
+	  .help = "decide on a workshop proposal, or vote for your institution" },
 	{ .name = "export", .args = "[--format json] [-o FILE]", .run = cmd_export,
 	  .help = "write every record as JSON" },
 	{ .name = "import", .args = "FILE", .run = cmd_import,

@@ -598,7 +598,10 @@ bottom_line()
 # expect_bottom TEXT [DESC]: the last line starts with TEXT.
 expect_bottom()
 {
-	local end got=
+	local end got= want=$1
+	# capture-pane drops trailing blanks
+	while [ "${want% }" != "$want" ]; do want=${want% }; done
+	set -- "$want" "${@:2}"
 	end=$(_deadline)
 	while _before "$end"; do
 		got=$(bottom_line)

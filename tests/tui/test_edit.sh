@@ -75,7 +75,8 @@ expect_unchanged "the refused edit wrote nothing to the cache"
 check "the seeded project still has no end date" test -z "$(field_of project:noron-wiki end)"
 keys Escape
 expect_screen "left the form: nothing saved" "Esc leaves the form and says nothing was saved"
-expect_screen "5 projects" "the list is back"
+expect_not_screen "Edit project:" "the form is closed"
+expect_screen "Area in the Wiki for workshop proposals" "the list is back"
 expect_unchanged "leaving the form wrote nothing"
 
 # Esc on a valid but unsaved change keeps the cache too.
@@ -119,7 +120,8 @@ expect_line_has "start" "2024-05-01" "the start date shows in the form"
 keys C-s
 expect_screen "added project:" "C-s saves and says so"
 expect_line_has "Mikrofilm scanning" "ongoing" "the new project is in the list with its status"
-expect_screen "6 projects" "the count follows"
+keys C-l
+expect_screen "6 projects" "the count follows (once the message is gone)"
 run list project
 expect_out "Mikrofilm scanning"
 new=$(id_where project title "Mikrofilm scanning")
@@ -227,10 +229,14 @@ expect_screen "/Mikrofilm: 1 match" "q closes the history"
 alive
 keys Escape
 expect_screen "6 projects" "filter cleared"
-keys g
-expect_screen "project:noron-wiki" "the first project"
+keys /
+type_text "knowledge"
+keys Enter
+expect_screen "project:noron-wiki" "the NORON wiki project"
 keys H
 expect_screen "no local changes to project:noron-wiki" "H on an untouched seeded record says so"
+keys Escape
+expect_screen "6 projects" "Esc clears the filter"
 
 # ---------------------------------------------------------------------------
 # Areas: Enter on a cell sets that institution's standing through the form.
@@ -252,7 +258,9 @@ expect_screen "saved standing:digitization:kb-dk" "C-s saves the standing"
 expect_line_has "▾ Digitization" "▓▓" "the cell shows the operational glyph"
 check "the standing is in the cache with its level" \
 	test "$(field_of standing:digitization:kb-dk level)" = operational
-expect_screen "DK  operational" "the detail lists DK's standing"
+keys J J
+expect_screen "DK  operational" "the detail (J scrolls it) lists DK's standing"
+keys K K
 
 # e on the cell edits it: Enter on priority toggles it.
 keys e
