@@ -9,6 +9,7 @@
 #define AREAS IN(1)
 #define SKILLS IN(2)
 #define CALENDAR IN(4)
+#define PROPOSALS IN(5)
 #define PEOPLE IN(6)
 
 const struct keydef keydefs[] = {
@@ -46,6 +47,18 @@ const struct keydef keydefs[] = {
 	{ CTRL('d'), ACT_HALF_DOWN, IN_ALL, "^D", "half a page down" },
 	{ CTRL('u'), ACT_HALF_UP, IN_ALL, "^U", "half a page up" },
 	{ ' ', ACT_TOGGLE, AREAS, "Space", "expand or collapse the area" },
+	{ ' ', ACT_MARK, PROPOSALS, "Space", "mark the proposal (actions apply to all marked)" },
+	{ '*', ACT_MARK_ALL, PROPOSALS, "*", "mark every proposal shown" },
+	{ '+', ACT_VOTE_UP, PROPOSALS, "+", "vote +1 for your institution" },
+	{ '-', ACT_VOTE_DOWN, PROPOSALS, "-", "vote -1 for your institution" },
+	{ '0', ACT_VOTE_ZERO, PROPOSALS, "0", "vote 0 for your institution" },
+	{ 'A', ACT_ACCEPT, PROPOSALS, "A", "accept" },
+	{ 'X', ACT_DECLINE, PROPOSALS, "X", "decline (asks for a reason)" },
+	{ 'L', ACT_DEFER, PROPOSALS, "L", "defer (later)" },
+	{ 'R', ACT_REVIEW, PROPOSALS, "R", "back to review" },
+	{ 's', ACT_SCHEDULE, PROPOSALS, "s", "schedule: a workshop in the calendar" },
+	{ 'f', ACT_STATUS_FILTER, PROPOSALS, "f", "show: to triage, all, accepted, ..." },
+	{ 'o', ACT_SORT, PROPOSALS, "o", "sort by age, total vote or area" },
 	{ '\n', ACT_OPEN, IN_ALL, "Enter",
 	  "open (Areas: expand, or edit the cell; Calendar: the day's events)" },
 	{ KEY_ENTER, ACT_OPEN, IN_ALL, NULL, NULL },

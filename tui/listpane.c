@@ -64,19 +64,23 @@ void listpane_draw(struct pane *p, struct rect r)
 	struct listpane *lp = p->state;
 	struct rlist *l = listpane_list(p);
 	struct rect list, detail;
-	bool side;
+	bool side = !lp->stacked;
 	if (lp->n > 1) {
 		draw_subtabs(lp, r.y, r.x, r.w);
 		r.y++, r.h--;
 	}
 	layout_split(r, &list, &detail, &side);
-	rlist_header(l->q.type, (struct rect){ .y = list.y, .x = list.x, .h = 1, .w = list.w });
+	struct rect head = { .y = list.y, .x = list.x, .h = 1, .w = list.w };
+	if (lp->header)
+		lp->header(p, head);
+	else
+		rlist_header(l->q.type, head);
 	list.y++, list.h--;
 	lp->page = list.h;
 	cJSON *doc = listpane_current(p);
 	draw_detail(p, detail, doc);
 	cJSON_Delete(doc);
-	rlist_draw(l, p->ui, list, NULL, NULL);
+	rlist_draw(l, p->ui, list, lp->row, p);
 }
 
 static void switch_list(struct listpane *lp, int delta)

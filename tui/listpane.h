@@ -13,8 +13,12 @@ struct listpane {
 	struct rlist lists[LISTPANE_MAX];
 	int n, which;
 	int detail_scroll, page;
+	bool stacked;		/* detail below the list even on wide screens */
 	/* Adds pane-specific lines to a record's detail (may be NULL). */
 	void (*extra)(struct pane *p, struct tblock *tb, const cJSON *doc);
+	/* A pane's own rows and header (both NULL: the type's list columns). */
+	void (*row)(void *pane, const struct cache_row *row, struct rect line, bool selected);
+	void (*header)(struct pane *p, struct rect line);
 	void *data;		/* the pane's own state */
 };
 

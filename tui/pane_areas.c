@@ -4,6 +4,7 @@
  * * for a priority), like a heat map. h/l select a cell; Enter or e sets it.
  */
 #include "form.h"
+#include "instcols.h"
 #include "listpane.h"
 #include "panes.h"
 #include "record.h"
@@ -13,16 +14,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_INST 12
 #define CELL_W 4
 
 struct areas {
 	struct rlist list;
 	cJSON *collapsed;		/* ids of areas whose subareas are hidden */
 	char *collapsed_text;
-	char *inst[MAX_INST];		/* institution ids, by code */
-	char code[MAX_INST][4];		/* "DK": the column headers */
-	int ninst, col, page, detail_scroll;
+	struct instcols ic;		/* the columns */
+	int col, page, detail_scroll;
 };
 
 static const struct {
@@ -50,49 +49,22 @@ static void areas_open(struct pane *p)
 	p->state = a;
 }
 
-static void forget_institutions(struct areas *a)
-{
-	for (int i = 0; i < a->ninst; i++)
-		free(a->inst[i]);
-	a->ninst = 0;
-}
-
 static void areas_close(struct pane *p)
 {
 	struct areas *a = p->state;
-	forget_institutions(a);
+	instcols_free(&a->ic);
 	rlist_free(&a->list);
 	cJSON_Delete(a->collapsed);
 	free(a->collapsed_text);
 	free(a);
 }
 
-/* "kb-dk" heads its column as "DK". */
-static int keep_institution(void *ctx, const struct cache_row *row)
-{
-	struct areas *a = ctx;
-	if (a->ninst >= MAX_INST)
-		return 0;
-	const cJSON *code = cJSON_GetObjectItemCaseSensitive(row->body, "code");
-	const char *c = cJSON_IsString(code) ? code->valuestring : row->id;
-	const char *dash = strrchr(c, '-');
-	const char *shortc = dash && dash[1] ? dash + 1 : c;
-	int n = 0;
-	for (; shortc[n] && n < 3 && isalnum((unsigned char)shortc[n]); n++)
-		a->code[a->ninst][n] = (char)toupper((unsigned char)shortc[n]);
-	a->code[a->ninst][n] = '\0';
-	a->inst[a->ninst++] = xstrdup(row->id);
-	return 0;
-}
-
 static void areas_reload(struct pane *p)
 {
 	struct areas *a = p->state;
-	forget_institutions(a);
-	cache_list(p->ui->cache, type_find("institution"), NULL, 0, MAX_INST, keep_institution,
-		   a, NULL);
-	if (a->col > a->ninst)
-		a->col = a->ninst;
+	instcols_load(&a->ic, p->ui);
+	if (a->col > a->ic.n)
+		a->col = a->ic.n;
 	rlist_reload(&a->list, p->ui);
 }
 
@@ -114,7 +86,7 @@ static cJSON *standing_of(struct ui *ui, const char *area, const char *inst)
 static void draw_cell(struct pane *p, const char *area, int i, int y, int x, bool selected)
 {
 	struct areas *a = p->state;
-	cJSON *s = standing_of(p->ui, area, a->inst[i]);
+	cJSON *s = standing_of(p->ui, area, a->ic.id[i]);
 	const cJSON *level = s ? cJSON_GetObjectItemCaseSensitive(s, "level") : NULL;
 	const cJSON *prio = s ? cJSON_GetObjectItemCaseSensitive(s, "priority") : NULL;
 	int l = cJSON_IsString(level) ? enum_index(field_find(type_find("standing"), "level"),
@@ -146,7 +118,7 @@ static void draw_area_row(void *ctx, const struct cache_row *row, struct rect li
 	char *title = str_printf("%*s%s%s", row->depth * 2, "", mark, label);
 	int attr = sel && a->col == 0 ? theme_attr(ROLE_SELECTED) : row->depth ? ATTR_PLAIN : ATTR_BOLD;
 	draw_text(line.y, line.x, rc->title_w, title, attr);
-	for (int i = 0; i < a->ninst; i++)
+	for (int i = 0; i < a->ic.n; i++)
 		draw_cell(rc->p, row->id, i, line.y, line.x + rc->title_w + i * CELL_W,
 			  sel && a->col == i + 1);
 	if (sel)
@@ -159,8 +131,8 @@ static void draw_header(struct areas *a, struct rect line, int title_w)
 {
 	draw_fill(line.y, line.x, line.w, theme_attr(ROLE_HEADER));
 	draw_text(line.y, line.x, title_w, "Area", theme_attr(ROLE_HEADER));
-	for (int i = 0; i < a->ninst; i++) {
-		char *h = str_printf(" %s", a->code[i]);
+	for (int i = 0; i < a->ic.n; i++) {
+		char *h = str_printf(" %s", a->ic.code[i]);
 		draw_text(line.y, line.x + title_w + i * CELL_W, CELL_W, h, theme_attr(ROLE_HEADER));
 		free(h);
 	}
@@ -188,11 +160,11 @@ static void standing_lines(struct pane *p, struct tblock *tb, const char *area)
 	struct areas *a = p->state;
 	tblock_add(tb, ATTR_PLAIN, "");
 	tblock_add(tb, theme_attr(ROLE_HEADER), "Where each library stands");
-	for (int i = 0; i < a->ninst; i++) {
-		cJSON *s = standing_of(p->ui, area, a->inst[i]);
+	for (int i = 0; i < a->ic.n; i++) {
+		cJSON *s = standing_of(p->ui, area, a->ic.id[i]);
 		const cJSON *level = s ? cJSON_GetObjectItemCaseSensitive(s, "level") : NULL;
 		const cJSON *note = s ? cJSON_GetObjectItemCaseSensitive(s, "note") : NULL;
-		char *line = str_printf("%-3s %-12s%s%s%s", a->code[i],
+		char *line = str_printf("%-3s %-12s%s%s%s", a->ic.code[i],
 					cJSON_IsString(level) ? level->valuestring : s ? "?" : "-",
 					cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(s, "priority"))
 					? " *priority" : "", cJSON_IsString(note) ? "  " : "",
@@ -226,9 +198,9 @@ static void areas_draw(struct pane *p, struct rect r)
 {
 	struct areas *a = p->state;
 	struct rect list, detail;
-	bool side;
+	bool side = true;
 	layout_split(r, &list, &detail, &side);
-	int title_w = list.w - a->ninst * CELL_W;
+	int title_w = list.w - a->ic.n * CELL_W;
 	if (title_w < 12)
 		title_w = 12;
 	draw_header(a, (struct rect){ .y = list.y, .x = list.x, .h = 1, .w = list.w }, title_w);
@@ -280,12 +252,12 @@ static cJSON *cell_standing(struct pane *p, bool *is_new)
 		cJSON_Delete(area);
 		return NULL;
 	}
-	cJSON *s = standing_of(p->ui, record_id(area), a->inst[a->col - 1]);
+	cJSON *s = standing_of(p->ui, record_id(area), a->ic.id[a->col - 1]);
 	*is_new = !s;
 	if (!s) {
 		s = record_new(type_find("standing"));
 		record_set(s, "area", record_id(area), NULL);
-		record_set(s, "institution", a->inst[a->col - 1], NULL);
+		record_set(s, "institution", a->ic.id[a->col - 1], NULL);
 		record_derive_id(s);
 	}
 	cJSON_Delete(area);
@@ -316,7 +288,7 @@ static bool areas_action(struct pane *p, enum action a)
 	}
 	switch (a) {
 	case ACT_LEFT: st->col = st->col > 0 ? st->col - 1 : 0; return true;
-	case ACT_RIGHT: st->col = st->col < st->ninst ? st->col + 1 : st->ninst; return true;
+	case ACT_RIGHT: st->col = st->col < st->ic.n ? st->col + 1 : st->ic.n; return true;
 	case ACT_TOGGLE: toggle(p); return true;
 	case ACT_DETAIL_DOWN: st->detail_scroll += 3; return true;
 	case ACT_DETAIL_UP: st->detail_scroll -= 3; return true;
@@ -397,8 +369,8 @@ static bool areas_select(struct pane *p, const char *id)
 		const cJSON *area = cJSON_GetObjectItemCaseSensitive(d.body, "area");
 		const cJSON *inst = cJSON_GetObjectItemCaseSensitive(d.body, "institution");
 		ok = cJSON_IsString(area) && rlist_select(&a->list, p->ui, area->valuestring);
-		for (int i = 0; ok && cJSON_IsString(inst) && i < a->ninst; i++)
-			if (!strcmp(a->inst[i], inst->valuestring))
+		for (int i = 0; ok && cJSON_IsString(inst) && i < a->ic.n; i++)
+			if (!strcmp(a->ic.id[i], inst->valuestring))
 				a->col = i + 1;
 	}
 	cache_doc_free(&d);
@@ -418,7 +390,7 @@ static char *areas_summary(struct pane *p)
 		return str_printf("/%s: %ld match%s", a->list.filter, a->list.count,
 				  a->list.count == 1 ? "" : "es");
 	if (a->col)
-		return str_printf("%s cell: Enter sets it", a->code[a->col - 1]);
+		return str_printf("%s cell: Enter sets it", a->ic.code[a->col - 1]);
 	return str_printf("%ld areas  h/l cells  Space folds", a->list.count);
 }
 

@@ -212,7 +212,7 @@ void rlist_header(const struct type_def *t, struct rect line)
 
 void layout_split(struct rect r, struct rect *list, struct rect *detail, bool *side)
 {
-	*side = r.w >= 100;
+	*side = *side && r.w >= 100;
 	if (*side) {
 		int lw = r.w * 58 / 100;
 		*list = (struct rect){ .y = r.y, .x = r.x, .h = r.h, .w = lw };

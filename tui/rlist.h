@@ -34,7 +34,8 @@ void rlist_draw(struct rlist *l, struct ui *ui, struct rect r, rlist_row_fn fn, 
 void rlist_columns(struct ui *ui, const cJSON *doc, struct rect line, int attr);
 void rlist_header(const struct type_def *t, struct rect line);
 
-/* Splits r into list and detail (side by side when wide, stacked when not). */
+/* Splits r into list and detail: side by side when *side asks for it and
+ * the screen is wide, stacked otherwise; *side says which it did. */
 void layout_split(struct rect r, struct rect *list, struct rect *detail, bool *side);
 
 /* The detail of a record: its fields, wrapped, from line `scroll`. */

@@ -202,14 +202,16 @@ _before()
 # A process runs (a zombie does not count: it has exited).
 _pid_runs()
 {
-	local st
+	local st=
 	[ -n "$1" ] && kill -0 "$1" 2>/dev/null || return 1
 	if [ -r "/proc/$1/stat" ]; then
-		st=$(sed -e 's/^.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)
+		read -r st <"/proc/$1/stat" 2>/dev/null
+		st=${st##*) }
+		st=${st%% *}
 	else
-		st=$(ps -o stat= -p "$1" 2>/dev/null | cut -c1)
+		st=$(ps -o stat= -p "$1" 2>/dev/null)
 	fi
-	[ "$st" != Z ]
+	[ "${st:0:1}" != Z ]
 }
 
 pane_fmt()
