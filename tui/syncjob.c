@@ -110,7 +110,7 @@ void syncjob_read(struct ui *ui)
 {
 	struct syncjob *j = &ui->sync;
 	char chunk[4096];
-	ssize_t n;
+	ssize_t n = 0;
 	while (j->fd >= 0 && (n = read(j->fd, chunk, sizeof chunk)) > 0) {
 		buf_add(&j->partial, chunk, (size_t)n);
 		char *nl;

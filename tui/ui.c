@@ -366,6 +366,16 @@ static void start_curses(struct ui *ui)
 	nonl();
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
+	/* Home and End as terminals other than the one TERM names send them
+	 * (tmux and screen do, under an xterm TERM). */
+	static const struct { const char *seq; int key; } aliases[] = {
+		{ "\033[1~", KEY_HOME }, { "\033[4~", KEY_END }, { "\033[7~", KEY_HOME },
+		{ "\033[8~", KEY_END }, { "\033[H", KEY_HOME }, { "\033[F", KEY_END },
+		{ "\033OH", KEY_HOME }, { "\033OF", KEY_END },
+	};
+	for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
+		if (key_defined(aliases[i].seq) == 0)
+			define_key(aliases[i].seq, aliases[i].key);
 	curs_set(0);
 	theme_init();
 	ui->utf8 = !strcmp(nl_langinfo(CODESET), "UTF-8");

@@ -282,7 +282,7 @@ cache_url() {
 
 # ------------------------------------------------------------------ reading state
 
-sc() { "$SYNC_PYTHON" "$T/sc.py" "$@"; }
+sc() { "$SYNC_PYTHON" -S "$T/sc.py" "$@"; }
 
 # rec NAME ID: the record as JSON ({} when missing or failed).
 rec() {
