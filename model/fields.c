@@ -103,6 +103,8 @@ static const struct field_def event_fields[] = {
 	{ .name = "url", .kind = FIELD_URL },
 	{ .name = "proposal", .kind = FIELD_REF, .ref = "proposal", .flags = FL_DETACH,
 	  .help = "the workshop proposal this event was scheduled from" },
+	{ .name = "uid", .kind = FIELD_TEXT,
+	  .help = "the iCalendar UID it was imported with (kept for re-export)" },
 	{ .name = "description", .kind = FIELD_LONGTEXT, .flags = SRCH },
 };
 

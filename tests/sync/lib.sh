@@ -284,18 +284,31 @@ cache_url() {
 
 sc() { "$SYNC_PYTHON" -S "$T/sc.py" "$@"; }
 
-# rec NAME ID: the record as JSON ({} when missing or failed).
+# rec NAME ID: the record as noron show --json prints it ({} when missing).
 rec() {
 	NORON_CONFIG="$T/$1.cfg" "$NORON" --db "$T/$1.db" show "$2" --json 2>/dev/null </dev/null ||
 		echo '{}'
 }
-fieldv() { rec "$1" "$2" | sc get "$3"; }
+# statusv NAME KEY: a member of NAME's status --json (read without python).
 statusv() {
 	NORON_CONFIG="$T/$1.cfg" "$NORON" --db "$T/$1.db" status --json 2>/dev/null </dev/null |
-		sc get "$2"
+		sed -n "s/^[[:space:]]*\"$2\":[[:space:]]*\"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}\$/\1/p"
 }
-ep_doc() { curl -s --noproxy '*' --max-time 30 "${3:-$DB}/$(sc urlquote "$1")"; }
-ep_fieldv() { ep_doc "$1" | sc get "$2"; }
+# fieldv NAME ID FIELD: the field in NAME's cache as compact JSON ("DELETED",
+# "MISSING"); ep_fieldv ID FIELD: the same on the endpoint.
+fieldv() { sc field "$T/$1.db" "$2" "$3"; }
+ep_fieldv() { sc field "$DB" "$1" "$2"; }
+ep_doc() { curl -s --noproxy '*' --max-time 30 "$DB/$(sc urlquote "$1")"; }
+# fieldis DESC JSON ID FIELD NAME|@...: each cache NAME (or @ for the endpoint)
+# has FIELD = JSON in record ID.
+fieldis() {
+	local desc=$1 want=$2 id=$3 field=$4 n srcs=()
+	shift 4
+	for n in "$@"; do
+		if [ "$n" = @ ]; then srcs+=("$DB"); else srcs+=("$T/$n.db"); fi
+	done
+	check "$desc" sc all-have "$want" "$id" "$field" "${srcs[@]}"
+}
 export_of() {	# export_of NAME FILE: NAME's export (records only matter)
 	NORON_CONFIG="$T/$1.cfg" "$NORON" --db "$T/$1.db" export -o "$2" </dev/null 2>"$T/export.err" ||
 		echo '{"records": "export failed"}' >"$2"
@@ -325,29 +338,26 @@ unsynced_is() {	# unsynced_is NAME N [DESC]
 	if [ "$got" = "$2" ]; then
 		ok "${3:-cache $1: $2 unsynced}"
 	else
-		not_ok "${3:-cache $1: $2 unsynced} (status says $got)"
+		not_ok "${3:-cache $1: $2 unsynced} (status says '$got')"
 	fi
 }
-# converged DESC NAME...: every cache equals the endpoint and the first, nothing unsynced
+# converged DESC NAME...: the caches hold the same records as the endpoint and
+# one another (no id twice), and nothing unsynced or in conflict.
 converged() {
-	local desc=$1 first=$2 n
+	local desc=$1 n exps=() st bad=
 	shift
 	for n in "$@"; do
-		same_as_endpoint "$n" "$desc: cache $n equals the endpoint"
-		unsynced_is "$n" 0 "$desc: cache $n has nothing unsynced"
-		[ "$n" != "$first" ] && same_caches "$first" "$n" "$desc: caches $first and $n agree"
+		export_of "$n" "$T/exp.$n"
+		exps+=("$T/exp.$n")
+		st=$(statusv "$n" unsynced)/$(statusv "$n" conflicts)
+		[ "$st" = 0/0 ] || bad="$bad $n has $st unsynced/conflicts;"
 	done
-}
-
-# fieldis DESC JSONVALUE CMD...: the output of CMD (a JSON value) equals JSONVALUE.
-fieldis() {
-	local desc=$1 want=$2 got
-	shift 2
-	got=$("$@")
-	if sc json-eq "$want" "$got"; then
-		ok "$desc"
+	check "$desc: $* and the endpoint hold the same records, each id once" \
+		sc converged "$DB" "$SEED_JSON" "${exps[@]}"
+	if [ -z "$bad" ]; then
+		ok "$desc: nothing unsynced, no conflict left in $*"
 	else
-		not_ok "$desc (expected $want, got ${got:-nothing})"
+		not_ok "$desc: nothing unsynced, no conflict left in $* ($bad)"
 	fi
 }
 
@@ -376,7 +386,7 @@ finish() {
 
 sync__write_helper() {
 	cat >"$T/sc.py" <<'PYEOF'
-import json, os, random, sqlite3, sys, urllib.parse, urllib.request
+import json, os, random, sqlite3, sys, urllib.error, urllib.parse, urllib.request
 
 def load_export(path):
     with open(path, encoding="utf-8") as f:
@@ -591,7 +601,67 @@ def cmd_ep_contains(url, path):
     print("all %d there" % len(want))
     return True
 
+def read_field(src, id, field):
+    if src.startswith("http://") or src.startswith("https://"):
+        try:
+            with urllib.request.urlopen(src.rstrip("/") + "/" + urllib.parse.quote(id, safe=":"),
+                                        timeout=30) as r:
+                doc = json.load(r)
+        except urllib.error.HTTPError as e:
+            return "DELETED" if e.code == 404 and json.load(e).get("reason") == "deleted" else "MISSING"
+    else:
+        c = sqlite3.connect("file:%s?mode=ro" % src, uri=True, timeout=30)
+        row = c.execute("select body, deleted from docs where id = ?", (id,)).fetchone()
+        c.close()
+        if not row:
+            return "MISSING"
+        if row[1]:
+            return "DELETED"
+        doc = json.loads(row[0])
+    v = doc
+    for k in field.split("."):
+        v = v.get(k) if isinstance(v, dict) else None
+    return v
+
+def compact(v):
+    return json.dumps(v, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+def cmd_field(src, id, field):
+    v = read_field(src, id, field)
+    print(v if v in ("DELETED", "MISSING") else compact(v))
+    return True
+
+def cmd_all_have(want, id, field, *srcs):
+    w = json.loads(want) if want not in ("DELETED", "MISSING") else want
+    ok = True
+    for s in srcs:
+        v = read_field(s, id, field)
+        good = v == w or (isinstance(v, list) and isinstance(w, dict) and "set" in w
+                          and sorted(v) == sorted(w["set"]))
+        print("%s %s: %s" % ("ok" if good else "WRONG", s.rsplit("/", 1)[-1], compact(v)))
+        ok = ok and good
+    return ok
+
+def cmd_converged(url, seedfile, *exps):
+    ok = True
+    for e in exps:
+        print("== %s vs the endpoint" % e.rsplit("/", 1)[-1])
+        ok = cmd_same_endpoint(e, url, seedfile) and ok
+    for e in exps[1:]:
+        print("== %s vs %s" % (exps[0].rsplit("/", 1)[-1], e.rsplit("/", 1)[-1]))
+        ok = cmd_same_exports(exps[0], e) and ok
+    return ok
+
+def cmd_ep_deleted(url, id):
+    q = urllib.parse.quote(json.dumps([id]))
+    with urllib.request.urlopen(url.rstrip("/") + "/_all_docs?keys=" + q, timeout=30) as r:
+        rows = json.load(r)["rows"]
+    print(rows)
+    return len(rows) == 1 and rows[0].get("value", {}).get("deleted") is True
+
 CMDS = {
+    "field": cmd_field, "all-have": cmd_all_have, "converged": cmd_converged,
+    "ep-deleted": cmd_ep_deleted,
     "same-exports": cmd_same_exports, "same-endpoint": cmd_same_endpoint,
     "no-dups": cmd_no_dups, "integrity": cmd_integrity, "get": cmd_get,
     "json-eq": cmd_json_eq, "urlquote": cmd_urlquote, "sql": cmd_sql,
