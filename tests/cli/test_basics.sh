@@ -37,7 +37,7 @@ declare -A FIELDS=(
 	[person]="name institution role email"
 	[skill]="topic kind person institution area level exchange note"
 	[project]="title status areas institutions lead contact start end funding help_wanted description"
-	[event]="title kind start end repeat location host areas url description"
+	[event]="title kind start end repeat location host areas url proposal uid description"
 	[proposal]="title area proposer institution format abstract status votes event triage_note"
 	[fund]="name url deadline scope note"
 )

@@ -349,7 +349,8 @@ converged() {
 	for n in "$@"; do
 		export_of "$n" "$T/exp.$n"
 		exps+=("$T/exp.$n")
-		st=$(statusv "$n" unsynced)/$(statusv "$n" conflicts)
+		st=$(NORON_CONFIG="$T/$n.cfg" "$NORON" --db "$T/$n.db" status --json 2>&1 </dev/null |
+			tr -d ' \t\n' | sed -n 's/.*"unsynced":\([0-9]*\),"conflicts":\([0-9]*\),.*/\1\/\2/p')
 		[ "$st" = 0/0 ] || bad="$bad $n has $st unsynced/conflicts;"
 	done
 	check "$desc: $* and the endpoint hold the same records, each id once" \

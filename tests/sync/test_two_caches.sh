@@ -64,7 +64,7 @@ synced B
 fieldis "B received A's new fund" '"Temporary fund"' "$FT" name B
 nr A delete "$FT"
 expect_rc 0 "A deletes a record it added and synced"
-unsynced_is A 5 "A: two adds, two edits and a delete are 5 unsynced edits"
+unsynced_is A 1 "A: the delete is one unsynced edit"
 synced A
 synced B
 fieldis "B received A's new person" '"Åsa Example"' "$PA" name B
