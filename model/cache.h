@@ -91,6 +91,8 @@ struct cache_row {
 	cJSON *body;
 	int depth;		/* tree depth of an area */
 	int children;		/* how many subareas an area has */
+	const char *occurs;	/* events: the start of this occurrence (a yearly
+				 * event's anniversary in a later year) */
 	bool dirty;
 	double rank;		/* search: lower is better */
 };
@@ -120,7 +122,8 @@ long cache_query_position(struct cache *c, const struct cache_query *q, const ch
 /* Records of type t that refer to dst. */
 int cache_linked(struct cache *c, const char *dst, const struct type_def *t, long limit,
 		 cache_row_fn fn, void *ctx, char **err);
-/* Events starting in [from, to), by start. */
+/* Events occurring in [from, to) (yearly ones on every anniversary), by
+ * the start of each occurrence. */
 int cache_events_between(struct cache *c, const char *from, const char *to, long limit,
 			 cache_row_fn fn, void *ctx, char **err);
 /* Changes whenever another connection commits to the cache. */

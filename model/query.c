@@ -156,6 +156,8 @@ static int each_row(struct cache *c, sqlite3_stmt *st, cache_row_fn fn, void *ct
 			.depth = sqlite3_column_int(st, 3),
 			.children = sqlite3_column_int(st, 4),
 			.rank = sqlite3_column_double(st, 4),
+			.occurs = sqlite3_column_count(st) > 5
+				? (const char *)sqlite3_column_text(st, 5) : NULL,
 		};
 		rc = row.body ? fn(ctx, &row) : err_set(err, "record %s is damaged", row.id);
 		cJSON_Delete(row.body);
@@ -233,13 +235,26 @@ int cache_linked(struct cache *c, const char *dst, const struct type_def *t, lon
 	return each_row(c, st, fn, ctx, err);
 }
 
+/* Events starting in [?1, ?2), and the yearly ones on their anniversaries
+ * in the years the range covers; each row with the day it occurs. */
+#define OCCURRENCES_SQL \
+	"WITH RECURSIVE years(y) AS (SELECT CAST(substr(?1, 1, 4) AS INTEGER) UNION ALL" \
+	" SELECT y + 1 FROM years WHERE y < CAST(substr(?2, 1, 4) AS INTEGER) AND y < 9999)" \
+	" SELECT id, body, dirty, 0, 0, occ FROM (" \
+	"  SELECT d.id, d.body, d.dirty, json_extract(d.body, '$.start') AS occ FROM docs d" \
+	"   WHERE d.type = 'event' AND d.deleted = 0 AND json_extract(d.body, '$.start') >= ?1" \
+	"   AND json_extract(d.body, '$.start') < ?2" \
+	"  UNION ALL" \
+	"  SELECT d.id, d.body, d.dirty, printf('%04d', years.y)" \
+	"   || substr(json_extract(d.body, '$.start'), 5) AS occ FROM docs d, years" \
+	"   WHERE d.type = 'event' AND d.deleted = 0 AND json_extract(d.body, '$.repeat') = 'yearly'" \
+	"   AND years.y > CAST(substr(json_extract(d.body, '$.start'), 1, 4) AS INTEGER))" \
+	" WHERE occ >= ?1 AND occ < ?2 ORDER BY occ, id LIMIT ?3"
+
 int cache_events_between(struct cache *c, const char *from, const char *to, long limit,
 			 cache_row_fn fn, void *ctx, char **err)
 {
-	sqlite3_stmt *st = cache_prepare(c, "SELECT d.id, d.body, d.dirty, 0, 0 FROM docs d "
-		"WHERE type = 'event' AND deleted = 0 AND json_extract(body,'$.start') >= ?1 "
-		"AND json_extract(body,'$.start') < ?2 ORDER BY json_extract(body,'$.start'), id "
-		"LIMIT ?3", err);
+	sqlite3_stmt *st = cache_prepare(c, OCCURRENCES_SQL, err);
 	if (!st)
 		return -1;
 	sqlite3_bind_text(st, 1, from, -1, SQLITE_TRANSIENT);

@@ -91,7 +91,7 @@ int schema_migrate(struct cache *c, char **err)
 	if (user_version(c, &v, &tables, err))
 		return -1;
 	if (v == LATEST)
-		return 0;
+		return schema_indexes(c, err);	/* a newer noron may list in new ways */
 	if (cache_begin(c, err))
 		return -1;
 	if (migrate_locked(c, err)) {
@@ -111,6 +111,8 @@ int schema_indexes(struct cache *c, char **err)
 		buf_printf(&b, "CREATE INDEX IF NOT EXISTS docs_sort_%s ON docs(%s, id) "
 			   "WHERE type = '%s' AND deleted = 0;", t->name, t->sort, t->name);
 	}
+	buf_puts(&b, "CREATE INDEX IF NOT EXISTS docs_yearly ON docs(id) WHERE type = 'event' "
+		 "AND deleted = 0 AND json_extract(body, '$.repeat') = 'yearly';");
 	buf_puts(&b, "CREATE INDEX IF NOT EXISTS docs_area_parent ON "
 		 "docs(json_extract(body, '$.parent')) WHERE type = 'area' AND deleted = 0;");
 	int rc = sqlite3_exec(c->db, b.s, NULL, NULL, NULL);
