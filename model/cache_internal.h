@@ -19,9 +19,10 @@ sqlite3_stmt *cache_prepare(struct cache *c, const char *sql, char **err);
 
 /* The search row and the links of a record (none when deleted). */
 int store_index(struct cache *c, const char *id, const cJSON *doc, bool deleted, char **err);
-/* A history row; *batch 0 starts a new batch and is set to it. */
+/* A history row signed by `by` (NULL: this cache's author); *batch 0 starts
+ * a new batch and is set to it. */
 int store_history(struct cache *c, const char *id, const char *before, const char *after,
-		  const char *kind, long long *batch, char **err);
+		  const char *kind, const char *by, long long *batch, char **err);
 
 int schema_migrate(struct cache *c, char **err);
 int schema_indexes(struct cache *c, char **err);

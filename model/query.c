@@ -351,8 +351,8 @@ int cache_status(struct cache *c, struct cache_status *s, char **err)
 		" (SELECT count(*) FROM docs WHERE rejected IS NOT NULL),"
 		" (SELECT count(*) FROM docs WHERE deleted = 1),"
 		" (SELECT max(last_ok) FROM sync_state),"
-		" (SELECT last_error FROM sync_state ORDER BY last_ok DESC LIMIT 1),"
-		" (SELECT endpoint FROM sync_state ORDER BY last_ok DESC LIMIT 1)", err);
+		" (SELECT last_error FROM sync_state ORDER BY last_try DESC LIMIT 1),"
+		" (SELECT endpoint FROM sync_state ORDER BY last_try DESC LIMIT 1)", err);
 	if (!st)
 		return -1;
 	int rc = sqlite3_step(st) == SQLITE_ROW ? 0 : cache_fail(c, "reading the status", err);

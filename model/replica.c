@@ -90,7 +90,11 @@ static int history_of(struct cache *c, const char *id, const struct cache_doc *o
 	long long batch = 0;
 	char *before = old->body && !old->deleted ? cJSON_PrintUnformatted(old->body) : NULL;
 	char *after = now && !deleted ? cJSON_PrintUnformatted(now) : NULL;
-	int rc = before || after ? store_history(c, id, before, after, kind, &batch, err) : 0;
+	/* Signed by whoever made the change on the endpoint, as its record says. */
+	const cJSON *by = now ? cJSON_GetObjectItemCaseSensitive(now, "updated_by") : NULL;
+	int rc = before || after ? store_history(c, id, before, after, kind,
+						 cJSON_IsString(by) ? by->valuestring : "endpoint",
+						 &batch, err) : 0;
 	free(before);
 	free(after);
 	return rc;

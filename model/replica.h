@@ -75,6 +75,11 @@ typedef int (*conflict_fn)(void *ctx, const struct conflict *k);
 int conflicts_list(struct cache *c, conflict_fn fn, void *ctx, char **err);
 int conflict_get(struct cache *c, const char *id, conflict_fn fn, void *ctx, char **err);
 
+/* The record with one side's value for every conflicting field and the
+ * cleanly merged fields kept (stored: the record as the cache holds it);
+ * NULL when that side deleted it. */
+cJSON *conflict_pick(const struct conflict *k, const cJSON *stored, bool theirs);
+
 /* Settles a conflict with the record as it should be (NULL: deleted); it is
  * pushed at the next sync. */
 int conflict_resolve(struct cache *c, const char *id, const cJSON *resolved, char **err);

@@ -54,12 +54,14 @@ int replica_set_checkpoint(struct cache *c, const char *endpoint, const char *se
 int replica_finish(struct cache *c, const char *endpoint, const char *error, char **err)
 {
 	if (error)
-		return exec_bound(c, "INSERT INTO sync_state(endpoint, last_error) VALUES(?1, ?2) "
-				  "ON CONFLICT(endpoint) DO UPDATE SET last_error = ?2", endpoint,
-				  error, "saving the sync state", err);
-	return exec_bound(c, "INSERT INTO sync_state(endpoint, last_ok) VALUES(?1, "
-			  "strftime('%Y-%m-%dT%H:%M:%SZ','now')) ON CONFLICT(endpoint) DO UPDATE "
-			  "SET last_ok = excluded.last_ok, last_error = NULL", endpoint, NULL,
+		return exec_bound(c, "INSERT INTO sync_state(endpoint, last_error, last_try) "
+				  "VALUES(?1, ?2, strftime('%Y-%m-%dT%H:%M:%SZ','now')) ON CONFLICT"
+				  "(endpoint) DO UPDATE SET last_error = ?2, last_try = "
+				  "excluded.last_try", endpoint, error, "saving the sync state", err);
+	return exec_bound(c, "INSERT INTO sync_state(endpoint, last_ok, last_try) VALUES(?1, "
+			  "strftime('%Y-%m-%dT%H:%M:%SZ','now'), strftime('%Y-%m-%dT%H:%M:%SZ',"
+			  "'now')) ON CONFLICT(endpoint) DO UPDATE SET last_ok = excluded.last_ok, "
+			  "last_try = excluded.last_try, last_error = NULL", endpoint, NULL,
 			  "saving the sync state", err);
 }
 
@@ -246,4 +248,23 @@ int replica_rejected_list(struct cache *c, rejected_fn fn, void *ctx, char **err
 		rc = cache_fail(c, "reading refused edits", err);
 	sqlite3_finalize(st);
 	return rc;
+}
+
+cJSON *conflict_pick(const struct conflict *k, const cJSON *stored, bool theirs)
+{
+	const cJSON *f;
+	cJSON_ArrayForEach(f, k->fields)
+		if (!strcmp(f->valuestring, "_deleted")) {
+			const cJSON *side = theirs ? k->theirs : k->mine;
+			return side ? cJSON_Duplicate(side, 1) : NULL;
+		}
+	cJSON *out = cJSON_Duplicate(stored, 1);
+	cJSON_ArrayForEach(f, k->fields) {
+		const cJSON *side = theirs ? k->theirs : k->mine;
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(side, f->valuestring);
+		cJSON_DeleteItemFromObjectCaseSensitive(out, f->valuestring);
+		if (v)
+			cJSON_AddItemToObject(out, f->valuestring, cJSON_Duplicate(v, 1));
+	}
+	return out;
 }

@@ -211,7 +211,7 @@ int store_index(struct cache *c, const char *id, const cJSON *doc, bool deleted,
 }
 
 int store_history(struct cache *c, const char *id, const char *before, const char *after,
-		  const char *kind, long long *batch, char **err)
+		  const char *kind, const char *by, long long *batch, char **err)
 {
 	sqlite3_stmt *st = cache_prepare(c,
 		"INSERT INTO history(id, kind, before, after, at, by, batch) VALUES(?, ?, ?, ?,"
@@ -223,7 +223,7 @@ int store_history(struct cache *c, const char *id, const char *before, const cha
 	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, before, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, after, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, c->author, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, by ? by : c->author, -1, SQLITE_STATIC);
 	if (*batch)
 		sqlite3_bind_int64(st, 6, *batch);
 	int rc = sqlite3_step(st) == SQLITE_ROW ? 0 : cache_fail(c, "recording history", err);
@@ -257,7 +257,8 @@ static int store_checked(struct cache *c, cJSON *doc, struct store_opts *o,
 	if (!rc)
 		rc = store_index(c, id, doc, o->deleted, err);
 	if (!rc && o->kind)
-		rc = store_history(c, id, before, o->deleted ? NULL : body, o->kind, &o->batch, err);
+		rc = store_history(c, id, before, o->deleted ? NULL : body, o->kind, NULL,
+				   &o->batch, err);
 	free(body);
 	free(before);
 	return rc ? -1 : 1;

@@ -93,7 +93,7 @@ static int apply_one(struct cache *c, const char *id, const struct triage *t, lo
 		rc = schedule(c, d.body, t, batch, err);
 	if (!rc && t->act != TRIAGE_VOTE)
 		set_text(d.body, "status", act_status[t->act]);
-	if (!rc && t->act == TRIAGE_DECLINE)
+	if (!rc && t->act == TRIAGE_DECLINE && t->reason && *t->reason)
 		set_text(d.body, "triage_note", t->reason);
 	struct store_opts o = { .kind = HIST_EDIT, .batch = *batch };
 	if (!rc && cache_store(c, d.body, &o, err) < 0)

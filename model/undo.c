@@ -117,8 +117,11 @@ static void revert_fields(cJSON *now, const cJSON *before, const cJSON *after)
 		cJSON_ArrayForEach(k, sides[s]) {
 			const cJSON *b = cJSON_GetObjectItemCaseSensitive(before, k->string);
 			const cJSON *a = cJSON_GetObjectItemCaseSensitive(after, k->string);
+			const cJSON *n = cJSON_GetObjectItemCaseSensitive(now, k->string);
 			if ((a && b && cJSON_Compare(a, b, 1)) || record_meta_member(k->string))
 				continue;
+			if (!a != !n || (a && !cJSON_Compare(a, n, 1)))
+				continue;	/* changed again since, by someone else */
 			if (!b)
 				cJSON_DeleteItemFromObjectCaseSensitive(now, k->string);
 			else if (cJSON_GetObjectItemCaseSensitive(now, k->string))

@@ -87,6 +87,18 @@ static size_t on_body(char *data, size_t size, size_t n, void *ctx)
 	return size * n;
 }
 
+/* user:password written in the URL, decoded; NULL when none. */
+static char *url_part(const char *url, CURLUPart part)
+{
+	CURLU *u = curl_url();
+	char *v = NULL, *out = NULL;
+	if (!curl_url_set(u, CURLUPART_URL, url, 0) && !curl_url_get(u, part, &v, CURLU_URLDECODE))
+		out = xstrdup(v);
+	curl_free(v);
+	curl_url_cleanup(u);
+	return out;
+}
+
 int http_open(struct http **out, const char *url, const struct http_opts *o, char **err)
 {
 	*out = NULL;
@@ -109,8 +121,11 @@ int http_open(struct http **out, const char *url, const struct http_opts *o, cha
 	free(plain);
 	h->host = host;
 	h->o = *o;
-	h->o.user = o->user ? xstrdup(o->user) : NULL;
-	h->o.password = o->password ? xstrdup(o->password) : NULL;
+	/* Credentials: the config's, else those written in the URL. A user
+	 * without a password is left to ~/.netrc (or no login at all). */
+	h->o.password = o->password ? xstrdup(o->password) : url_part(url, CURLUPART_PASSWORD);
+	h->o.user = !h->o.password ? NULL : o->user ? xstrdup(o->user)
+		: url_part(url, CURLUPART_USER);
 	h->o.ca_file = o->ca_file ? xstrdup(o->ca_file) : NULL;
 	if (!h->o.max_body)
 		h->o.max_body = 64 << 20;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #define PULL_PAGE 500
 #define PUSH_BATCH 200
@@ -39,7 +40,9 @@ static char *password(const struct config *cfg, char **err)
 	bool got = p && fgets(line, sizeof line, p);
 	int status = p ? pclose(p) : -1;
 	if (!got || status) {
-		err_set(err, "password_command failed (exit %d): fix it in the config", status);
+		err_set(err, "password_command failed (%s %d): fix it in the config",
+			status > 0 && WIFEXITED(status) ? "exit" : "status",
+			status > 0 && WIFEXITED(status) ? WEXITSTATUS(status) : status);
 		return NULL;
 	}
 	line[strcspn(line, "\r\n")] = '\0';
@@ -304,6 +307,10 @@ int sync_run(struct cache *c, const struct config *cfg, const struct sync_opts *
 	rd.checkpoint = str_printf("noron-%s", uuid ? uuid : "cache");
 	free(uuid);
 	int rc = round_run(&rd, err);
+	if (!rc && r->failed)
+		rc = err_set(err, "%s: %ld edit%s could not be saved on the endpoint; they stay "
+			     "unsynced: try again later", rd.endpoint, r->failed,
+			     r->failed == 1 ? "" : "s");
 	struct cache_status st;
 	if (!cache_status(c, &st, NULL)) {
 		r->conflicts = st.conflicts;

@@ -70,15 +70,15 @@ int cmd_conflicts(struct cli *cli, int argc, char **argv)
 
 struct pick {
 	bool theirs, found;
+	const cJSON *stored;
 	cJSON *chosen;		/* NULL: the chosen side deleted the record */
 };
 
 static int choose(void *ctx, const struct conflict *k)
 {
 	struct pick *p = ctx;
-	const cJSON *side = p->theirs ? k->theirs : k->mine;
 	p->found = true;
-	p->chosen = side ? cJSON_Duplicate(side, 1) : NULL;
+	p->chosen = conflict_pick(k, p->stored, p->theirs);
 	return 0;
 }
 
@@ -93,15 +93,22 @@ int cmd_resolve(struct cli *cli, int argc, char **argv)
 	if ((rc = cli_open(cli, CACHE_CREATE | CACHE_SEED)))
 		return rc;
 	struct pick p = { .theirs = !strcmp(argv[1], "theirs") };
+	struct cache_doc d;
 	char *err = NULL;
-	if (conflict_get(cli->cache, argv[0], choose, &p, &err) || !p.found) {
+	if (cache_get(cli->cache, argv[0], &d, &err) > 0)
+		p.stored = d.body;
+	if (!p.stored || conflict_get(cli->cache, argv[0], choose, &p, &err) || !p.found) {
 		rc = err ? cli_fail(err) : cli_failf("no conflict on %s", argv[0]);
 	} else if (conflict_resolve(cli->cache, argv[0], p.chosen, &err)) {
 		rc = cli_fail(err);
 	} else {
-		printf("resolved %s with %s version; it goes up at the next sync\n", argv[0],
-		       p.theirs ? "the endpoint's" : "this cache's");
+		struct cache_doc now;
+		bool dirty = cache_get(cli->cache, argv[0], &now, NULL) > 0 && now.dirty;
+		cache_doc_free(&now);
+		printf("resolved %s with %s version%s\n", argv[0], p.theirs ? "the endpoint's"
+		       : "this cache's", dirty ? "; it goes up at the next sync" : "");
 	}
+	cache_doc_free(&d);
 	cJSON_Delete(p.chosen);
 	free(err);
 	return rc;

@@ -5,6 +5,7 @@
  */
 #include "cli.h"
 #include "record.h"
+#include "replica.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -297,6 +298,17 @@ int cmd_history(struct cli *cli, int argc, char **argv)
 	return rc;
 }
 
+static int print_rejected(void *ctx, const char *id, const char *reason)
+{
+	(void)ctx;
+	printf("refused         ");
+	out_text(id, false);
+	fputs(": ", stdout);
+	out_text(reason, false);
+	putchar('\n');
+	return 0;
+}
+
 static void status_json(const struct cache_status *s, const char *path)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -306,6 +318,8 @@ static void status_json(const struct cache_status *s, const char *path)
 	cJSON_AddNumberToObject(o, "conflicts", (double)s->conflicts);
 	cJSON_AddNumberToObject(o, "rejected", (double)s->rejected);
 	cJSON_AddItemToObject(o, "last_sync", s->last_sync ? cJSON_CreateString(s->last_sync)
+			      : cJSON_CreateNull());
+	cJSON_AddItemToObject(o, "last_error", s->last_error ? cJSON_CreateString(s->last_error)
 			      : cJSON_CreateNull());
 	print_json(o);
 	cJSON_Delete(o);
@@ -339,6 +353,7 @@ int cmd_status(struct cli *cli, int argc, char **argv)
 			out_text(s.last_error, false);
 			putchar('\n');
 		}
+		replica_rejected_list(cli->cache, print_rejected, NULL, NULL);
 	}
 	cache_status_free(&s);
 	return EXIT_OK;

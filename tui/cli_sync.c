@@ -37,8 +37,9 @@ static void report(const struct sync_report *r, bool terminal, bool machine)
 	fprintf(stdout, "synced: %ld pulled, %ld pushed, %ld merged", r->pulled, r->pushed,
 		r->merged);
 	if (r->conflicts)
-		fprintf(stdout, ", %ld conflict%s left (resolve them in the full-screen "
-			"interface, C)", r->conflicts, r->conflicts == 1 ? "" : "s");
+		fprintf(stdout, ", %ld conflict%s left (noron conflicts, then noron resolve ID "
+			"mine|theirs, or C in the full-screen interface)", r->conflicts,
+			r->conflicts == 1 ? "" : "s");
 	if (r->rejected)
 		fprintf(stdout, ", %ld edit%s refused by the endpoint (see noron status)",
 			r->rejected, r->rejected == 1 ? "" : "s");

@@ -178,9 +178,10 @@ static int choose_fields(void *ctx, const struct conflict *k)
 static int whole_side(void *ctx, const struct conflict *k)
 {
 	struct fields_ctx *fc = ctx;
-	const cJSON *side = fc->theirs ? k->theirs : k->mine;
-	fc->deleted = !side;
-	fc->result = side ? cJSON_Duplicate(side, 1) : NULL;
+	cJSON *stored = fc->result;
+	fc->result = conflict_pick(k, stored, fc->theirs);
+	fc->deleted = !fc->result;
+	cJSON_Delete(stored);
 	return 0;
 }
 
@@ -204,6 +205,7 @@ static void resolve(struct screen *s, int key)
 		return;
 	struct fields_ctx fc = { .s = s, .theirs = key == 't' };
 	if (key == 'm' || key == 't') {
+		fc.result = cJSON_Duplicate(d.body, 1);
 		conflict_get(s->ui->cache, id, whole_side, &fc, NULL);
 		settle(s, fc.deleted ? NULL : fc.result, key == 'm' ? "kept mine" : "took theirs");
 	} else if (key == 'f') {

@@ -37,7 +37,8 @@ bool syncjob_start(struct ui *ui)
 		return false;
 	}
 	if (!ui->cfg->url) {
-		ui_message(ui, true, "no endpoint: set url in ~/.config/noron/config");
+		ui_message(ui, true, "no endpoint: set url = ... in %s", ui->cfg->path ? ui->cfg->path
+			   : "the config (see noron(1))");
 		return false;
 	}
 	int p[2];

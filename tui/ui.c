@@ -105,7 +105,7 @@ static char *sync_summary(struct ui *ui)
 		buf_printf(&b, " syncing: %s", ui->sync.progress ? ui->sync.progress : "");
 	else
 		buf_puts(&b, !ui->cfg->url ? " local only" : ui->sync.online == 1 ? " online"
-			 : " offline");
+			 : ui->sync.online == 0 ? " offline" : "");
 	buf_printf(&b, "  %ld unsynced", ui->unsynced);
 	if (ui->conflicts)
 		buf_printf(&b, "  %ld conflict%s", ui->conflicts, ui->conflicts == 1 ? "" : "s");
@@ -152,8 +152,8 @@ bool ui_too_small(struct ui *ui)
 	if (ui->rows >= UI_MIN_ROWS && ui->cols >= UI_MIN_COLS)
 		return false;
 	erase();
-	char *t = str_printf("terminal too small (%dx%d; noron needs %dx%d)",
-			     ui->cols, ui->rows, UI_MIN_COLS, UI_MIN_ROWS);
+	char *t = str_printf("terminal too small: %dx%d (needs %dx%d)", ui->cols, ui->rows, UI_MIN_COLS,
+			     UI_MIN_ROWS);
 	draw_text(0, 0, ui->cols, t, ATTR_BOLD);
 	free(t);
 	refresh();

@@ -254,9 +254,6 @@ run delete institution:kb-se
 expect_refused 1 "institution:kb-se"
 expect_err "referred to"
 expect_unchanged
-run delete "$EVENT"
-expect_refused 1 "$PROPOSAL"
-expect_unchanged
 run delete area:digitization
 expect_refused 1 "area:digitization"
 expect_unchanged
