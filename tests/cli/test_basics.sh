@@ -274,7 +274,7 @@ expect_rc 0
 expect_out "$NORON_DB"
 check "status: the record count" grep -qE "^records +[0-9]+" "$OUT"
 run status --json
-expect_json "set(d) == {'cache', 'records', 'unsynced', 'conflicts', 'rejected', 'last_sync'}" "the six keys"
+expect_json "set(d) == {'cache', 'records', 'unsynced', 'conflicts', 'rejected', 'last_sync', 'last_error'}" "the seven keys"
 expect_json "d['cache'] == '$NORON_DB' and d['last_sync'] is None and d['conflicts'] == 0 and d['rejected'] == 0" \
 	"cache path, never synced, nothing in conflict"
 expect_json "d['records'] == $SEED_COUNT + 3 and d['unsynced'] == 4" "3 records added, 4 edits"
