@@ -3,12 +3,15 @@
  */
 #include "cli.h"
 #include "exchange.h"
+#include "dates.h"
 #include "files.h"
+#include "ical.h"
 #include "util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #define IMPORT_MAX ((size_t)512 << 20)
@@ -49,27 +52,84 @@ int cmd_init(struct cli *cli, int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* The --from/--to/--kind of an iCalendar export, checked. */
+static int ics_range(int *argc, char **argv, struct ical_range *r)
+{
+	if (opt_value(argc, argv, "--from", &r->from) < 0 || opt_value(argc, argv, "--to", &r->to) < 0
+	    || opt_value(argc, argv, "--kind", &r->kind) < 0)
+		return cli_usage("export", "--from, --to and --kind need a value");
+	const char *bad = r->from && !date_valid(r->from) ? r->from
+		: r->to && !date_valid(r->to) ? r->to : NULL;
+	if (bad)
+		return cli_usage("export", "'%s' is not a date (YYYY-MM-DD) for --from or --to", bad);
+	const struct field_def *kind = field_find(type_find("event"), "kind");
+	if (r->kind && enum_index(kind, r->kind) < 0)
+		return cli_usage("export", "no event kind '%s' (meeting, conference, workshop, "
+				 "visit, deadline)", r->kind);
+	return EXIT_OK;
+}
+
+static int write_export(struct cache *c, FILE *fp, bool ics, const struct ical_range *r,
+			char **err)
+{
+	return ics ? ical_export(c, fp, r, err) : export_json(c, fp, err);
+}
+
 int cmd_export(struct cli *cli, int argc, char **argv)
 {
 	const char *format = "json", *out = "-";
+	struct ical_range range = { 0 };
 	if (opt_value(&argc, argv, "--format", &format) < 0 || opt_value(&argc, argv, "-o", &out) < 0)
 		return cli_usage("export", "--format and -o need a value");
-	int rc = opt_done("export", argc, argv, 0, 0);
+	int rc = ics_range(&argc, argv, &range);
+	if (!rc)
+		rc = opt_done("export", argc, argv, 0, 0);
 	if (rc)
 		return rc;
-	if (strcmp(format, "json"))
-		return cli_usage("export", "unknown format '%s' (formats: json)", format);
+	bool ics = !strcmp(format, "ics");
+	if (!ics && strcmp(format, "json"))
+		return cli_usage("export", "unknown format '%s' (formats: json, ics)", format);
+	if (!ics && (range.from || range.to || range.kind))
+		return cli_usage("export", "--from, --to and --kind go with --format ics");
 	if ((rc = cli_open(cli, CACHE_CREATE | CACHE_SEED)))
 		return rc;
 	if (same_file(out, cache_path(cli->cache)))
 		return cli_failf("%s is the cache itself: export to another file", out);
 	struct atomic_file af;
 	char *err = NULL;
-	if (atomic_open(&af, out, &err) || export_json(cli->cache, af.fp, &err)
+	if (atomic_open(&af, out, &err) || write_export(cli->cache, af.fp, ics, &range, &err)
 	    || atomic_commit(&af, &err)) {
 		if (af.fp)
 			atomic_abort(&af);
 		rc = cli_fail(err);
+	}
+	free(err);
+	return rc;
+}
+
+/* An iCalendar file by its name or by its first line. */
+static bool is_ical(const char *path, const char *text)
+{
+	size_t n = strlen(path);
+	while (*text == ' ' || *text == '\n' || *text == '\r' || *text == '\t')
+		text++;
+	return (n > 4 && !strcasecmp(path + n - 4, ".ics")) || !strncasecmp(text, "BEGIN:VCALENDAR", 15);
+}
+
+static int import_ics(struct cli *cli, const char *text, const char *path)
+{
+	struct ical_stats st;
+	char *err = NULL;
+	int rc = EXIT_OK;
+	if (ical_import(cli->cache, text, path, &st, &err)) {
+		rc = cli_fail(err);
+	} else {
+		printf("imported ");
+		out_text(path, false);
+		printf(": %ld added, %ld updated, %ld unchanged", st.added, st.updated, st.unchanged);
+		if (st.skipped)
+			printf(", %ld skipped (not events)", st.skipped);
+		putchar('\n');
 	}
 	free(err);
 	return rc;
@@ -87,7 +147,9 @@ int cmd_import(struct cli *cli, int argc, char **argv)
 	struct import_stats st;
 	if (text && strlen(text) != len)
 		err_set(&err, "%s: not a JSON export (it holds NUL bytes)", path);
-	if (!text || strlen(text) != len || import_json(cli->cache, text, path, &st, &err)) {
+	if (text && strlen(text) == len && is_ical(path, text))
+		rc = import_ics(cli, text, path);
+	else if (!text || strlen(text) != len || import_json(cli->cache, text, path, &st, &err)) {
 		rc = cli_fail(err);
 	} else {
 		printf("imported ");

@@ -24,11 +24,24 @@ struct form {
 	char *message;		/* the last save's error */
 };
 
+/* The reason alone: the row already shows the field's name and the value. */
+static const char *reason_only(const char *why, const char *name, const char *typed)
+{
+	size_t n = strlen(name);
+	if (!strncmp(why, "field '", 7) && !strncmp(why + 7, name, n) && !strncmp(why + 7 + n, "': ", 3))
+		why += 10 + n;
+	size_t t = typed ? strlen(typed) : 0;
+	if (typed && why[0] == '\'' && !strncmp(why + 1, typed, t) && why[1 + t] == '\''
+	    && why[2 + t] == ' ')
+		why += 3 + t;
+	return why;
+}
+
 static void set_error(struct form *f, int i, const char *typed, const char *why)
 {
 	free(f->errors[i]);
 	free(f->typed[i]);
-	f->errors[i] = why ? xstrdup(why) : NULL;
+	f->errors[i] = why ? xstrdup(reason_only(why, f->t->fields[i].name, typed)) : NULL;
 	f->typed[i] = why && typed ? xstrdup(typed) : NULL;
 }
 
@@ -53,7 +66,7 @@ static void draw_row(struct form *f, int i, int y, int x, int w)
 	char *value = f->typed[i] ? xstrdup(f->typed[i]) : ui_field_text(f->ui, f->doc, fd);
 	int vw = w - 17;
 	if (f->errors[i]) {
-		int ew = vw / 2;
+		int vwid = text_width(value) + 1, ew = vw - (vwid < vw / 3 ? vwid : vw / 3);
 		draw_text(y, x + 17, vw - ew, value, theme_attr(ROLE_ERROR));
 		char *e = str_printf(" ! %s", f->errors[i]);
 		draw_text(y, x + 17 + vw - ew, ew, e, theme_attr(ROLE_ERROR));

@@ -42,10 +42,11 @@ const struct command commands[] = {
 	{ .name = "triage", .args = "ID accept|decline [--reason TEXT]|defer|review|vote N|"
 	  "schedule --start DATE [--end DATE] [--location TEXT]", .run = cmd_triage,
 	  .help = "decide on a workshop proposal, or vote for your institution" },
-	{ .name = "export", .args = "[--format json] [-o FILE]", .run = cmd_export,
-	  .help = "write every record as JSON" },
+	{ .name = "export", .args = "[--format json|ics] [-o FILE] [--from DATE] [--to DATE] "
+	  "[--kind KIND]", .run = cmd_export,
+	  .help = "every record as JSON, or the events as iCalendar" },
 	{ .name = "import", .args = "FILE", .run = cmd_import,
-	  .help = "add or update records from a JSON export (all or nothing)" },
+	  .help = "a JSON export or an iCalendar file (.ics): all or nothing" },
 	{ .name = "help", .args = "[TYPE]", .run = cmd_help,
 	  .help = "this text, or the fields of a record type" },
 	{ 0 },

@@ -118,6 +118,7 @@ struct draw_ctx {
 	int row;
 	rlist_row_fn fn;
 	void *ctx;
+	int sel_y, sel_x;	/* where the selected row wants the cursor */
 };
 
 static int draw_row(void *ctx, const struct cache_row *row)
@@ -134,6 +135,10 @@ static int draw_row(void *ctx, const struct cache_row *row)
 		d->fn(d->ctx, row, line, sel);
 	else
 		rlist_columns(d->ui, row->body, line, sel ? theme_attr(ROLE_SELECTED) : ATTR_PLAIN);
+	if (sel && d->fn)
+		getyx(stdscr, d->sel_y, d->sel_x);
+	else if (sel)
+		d->sel_y = line.y, d->sel_x = line.x;
 	d->row++;
 	return 0;
 }
@@ -148,14 +153,15 @@ void rlist_draw(struct rlist *l, struct ui *ui, struct rect r, rlist_row_fn fn, 
 		l->top = l->cursor - r.h + 1;
 	if (l->top > 0 && l->top + r.h > l->count)
 		l->top = l->count > r.h ? l->count - r.h : 0;
-	struct draw_ctx d = { .l = l, .ui = ui, .r = r, .fn = fn, .ctx = ctx };
+	struct draw_ctx d = { .l = l, .ui = ui, .r = r, .fn = fn, .ctx = ctx, .sel_y = r.y,
+			      .sel_x = r.x };
 	cache_query_rows(ui->cache, &l->q, l->top, r.h, draw_row, &d, NULL);
 	for (int i = d.row; i < r.h; i++)
 		draw_fill(r.y + i, r.x, r.w, ATTR_PLAIN);
 	if (!l->count)
 		draw_text(r.y, r.x, r.w, l->filter ? "  no match (Esc clears the filter)"
 			  : "  nothing here yet (a adds)", theme_attr(ROLE_DIM));
-	move(r.y + (int)(l->cursor - l->top), r.x);
+	move(d.sel_y, d.sel_x);	/* screen readers follow the cursor */
 }
 
 /* The width each list column gets; the title takes what the others leave,

@@ -90,7 +90,7 @@ static void draw_tabs(struct ui *ui)
 	}
 	const char *inst = ui->cfg->institution;
 	int w = inst ? text_width(inst) + 2 : 0;
-	if (inst && x + w < ui->cols) {
+	if (inst && x + w <= ui->cols) {
 		char *t = str_printf(" %s ", inst);
 		draw_text(0, ui->cols - w, w, t, theme_attr(ROLE_TAB));
 		free(t);
@@ -307,8 +307,11 @@ int ui_wait_key(struct ui *ui)
 		int n = poll(&pfd, 1, IDLE_MS);
 		if (got_signal || (n < 0 && errno != EINTR))
 			return -1;
-		if (n > 0 && (pfd.revents & (POLLHUP | POLLERR | POLLNVAL)) && !(pfd.revents & POLLIN))
-			return -1;
+		/* Hung up: keys still buffered were read above; nothing more comes. */
+		if (n > 0 && (pfd.revents & (POLLHUP | POLLERR | POLLNVAL))) {
+			int last = ui_getkey(ui);
+			return last != -2 ? last : -1;
+		}
 	}
 }
 
@@ -321,8 +324,8 @@ static int wait_input(struct ui *ui)
 	int n = poll(pfd, ui->sync.fd >= 0 ? 2 : 1, IDLE_MS);
 	if (n < 0)
 		return errno == EINTR ? 0 : -1;
-	if (n > 0 && (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL)) && !(pfd[0].revents & POLLIN))
-		return -1;
+	if (n > 0 && (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL)))
+		return 2;	/* hung up: take what is buffered, then stop */
 	return (pfd[0].revents & POLLIN) != 0;
 }
 
@@ -344,9 +347,10 @@ static void main_loop(struct ui *ui)
 			handle_key(ui, key);
 			n++;
 		}
-		/* Readable without a key, again and again: the terminal is gone. */
+		/* Hung up, or readable without a key again and again: the terminal
+		 * is gone. */
 		empty_reads = ready > 0 && !n ? empty_reads + 1 : 0;
-		if (empty_reads > 50)
+		if ((ready == 2 && !n) || empty_reads > 50)
 			break;
 		bool changed = cache_data_version(ui->cache) != ui->data_version;
 		if (changed)

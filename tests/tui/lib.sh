@@ -3,40 +3,58 @@
 # source it.
 #
 # Each test gets a private temporary directory (the cache, HOME, the XDG
-# directories, the config, TMPDIR) and a private tmux server on a socket in
-# it (tmux -S SOCKET -f /dev/null: no user configuration is read), with the
-# status line off so the pane is the whole window. noron runs in that pane
-# with a fixed environment, through a small wrapper that records its pid and,
-# when it exits, its exit code and the terminal modes before and after.
+# directories, the config, TMPDIR) and, for each start of noron, a private
+# tmux server on a socket in it (tmux -S SOCKET -f /dev/null: no user
+# configuration is read) with the status line off, so the pane is the whole
+# window. The window is named "win" (renaming allowed, so a leaked rename
+# sequence would show) and the pane titled "noron-test-title" before noron
+# starts (a leaked OSC title would change it). noron runs in the pane with a
+# fixed environment, through a small wrapper that records its pid and, when
+# it exits, its exit code and the terminal modes before and after; the pane
+# then reads "[noron exited with N]" and echoes what is typed, like a shell.
+#
 # Nothing waits with a plain sleep: the screen is polled every 0.05 s until
-# the expected text appears or a deadline passes. The harness (make check)
-# sets NORON, the absolute path of the binary, and TESTS_DIR, that of tests/.
+# the expected text appears or a deadline passes. The last capture is kept
+# until the next key, resize or start, so several checks of one screen cost
+# one capture. The harness (make check) sets NORON, the absolute path of the
+# binary, and TESTS_DIR, that of tests/.
 #
 #   start_noron [W H] [VAR=VALUE...] [-- NORON-ARGS...]
 #                        starts noron in a W x H pane (80x24) with the pinned
-#                        environment plus VAR=VALUE (TERM, EDITOR, NO_COLOR, ...),
-#                        and waits for its first screen
+#                        environment plus VAR=VALUE (TERM, EDITOR, NO_COLOR, ...)
+#                        and checks that it draws its first screen
+#                        (START_EXPECT_EXIT=1: noron should exit at once;
+#                        START_SETSID=1: noron runs in a session of its own,
+#                        so a hangup of the terminal sends it no SIGHUP)
 #   stop_noron           ends the tmux server (and so noron) before a new start
 #   keys KEY...          tmux send-keys (key names: Enter Escape Tab BTab C-s ...)
 #   type_text TEXT       sends TEXT literally (UTF-8 included)
-#   screen               the pane's text (capture-pane -p)
+#   resize W H           tmux resize-window
+#   screen               the pane's text now (capture-pane -p), one line a row
 #   wait_for TEXT [S]    polls until the screen holds TEXT (S seconds, default 5);
 #                        returns 0 or 1 and counts nothing
 #   wait_gone TEXT [S]   polls until the screen no longer holds TEXT
 #   expect_screen TEXT [DESC]      an assertion: TEXT appears (waits as wait_for)
 #   expect_not_screen TEXT [DESC]  an assertion: TEXT is (or goes) away; first
 #                        wait for something that shows the new screen is drawn
-#   expect_line_has TEXT1 TEXT2 [DESC]
-#                        some line holds both (e.g. a row and its mark)
-#   alive [DESC]         an assertion: noron still runs (pane alive, pid alive)
+#   expect_line_has TEXT1 TEXT2 [DESC]  some line holds both
+#   expect_bottom TEXT [DESC]      the last line (status or prompt) starts with TEXT
+#   expect_tab NAME      the tab bar marks NAME as the current pane (attributes)
+#   alive [DESC]         an assertion: noron still runs (pane and pid alive)
 #   noron_exited         true once noron has exited (its code in $T/rc)
 #   pane_fmt FORMAT      tmux display -p FORMAT for the pane (pane_title, ...)
-#   resize W H           tmux resize-window
+#   screen_column TEXT [ROW-TEXT]  display column of TEXT on ROW-TEXT's line
+#   screen_colors / screen_attrs   colour codes / attributes (1 2 4 7) on screen
+#   expect_cursor_on TEXT DESC     the hardware cursor stands on TEXT
 #   run ARGS...          runs the command line "$NORON" ARGS on the same cache;
 #                        stdout in $OUT, exit code in $RC
 #   expect_out TEXT / expect_out_not TEXT   the last run's stdout has / has not TEXT
+#   field_of ID FIELD    a record's field, from show --json
+#   id_where TYPE FIELD VALUE      the id of the first record with FIELD = VALUE
+#   snapshot / expect_unchanged [DESC]   the cache (export, status) is as it was
 #   check DESC CMD...    an assertion of its own: CMD succeeds
-#   pass DESC / fail DESC   count one assertion (fail shows the screen)
+#   pass DESC / fail DESC [DETAIL-FUNCTION]   count one assertion (fail shows
+#                        the screen, or what DETAIL-FUNCTION prints)
 #   finish               prints "N passed, N failed"; exits 0 only if none failed
 #   skip REASON          exits 77 (skipped)
 
@@ -62,16 +80,28 @@ if [ ${#T} -gt 80 ]; then
 	rm -rf "$T"
 	T=$(mktemp -d /tmp/noron-tui.XXXXXX) || exit 99
 fi
-SOCK="$T/sock"
+SOCK="$T/sock.0"	# one server per start_noron: sock.1, sock.2, ...
+STARTS=0
 NORON_PID=
+
+SERVER_PIDS=()	# every tmux server started, ended by pid if need be
 
 _cleanup()
 {
-	"$TMUX_BIN" -S "$SOCK" kill-server >/dev/null 2>&1
+	local s
+	for s in "$T"/sock.*; do
+		[ -S "$s" ] && "$TMUX_BIN" -S "$s" kill-server >/dev/null 2>&1
+	done
+	for s in ${SERVER_PIDS[@]+"${SERVER_PIDS[@]}"}; do
+		# only a server of ours (a pid may have been reused)
+		if _wait_pid_gone "$s" 1 || ! tr '\0' ' ' <"/proc/$s/cmdline" 2>/dev/null \
+			| grep -qF -- "$T/sock"; then
+			continue
+		fi
+		_end_pid "$s"
+	done
 	# The pane's processes get SIGHUP from the server; make sure ours is gone.
-	if _pid_runs "$NORON_PID"; then
-		kill "$NORON_PID" 2>/dev/null
-	fi
+	_wait_pid_gone "$NORON_PID" 2 || _end_pid "$NORON_PID"
 	rm -rf "$T"
 }
 trap _cleanup EXIT
@@ -101,6 +131,8 @@ ERR="$T/err"
 : >"$OUT"
 : >"$ERR"
 DEADLINE=5	# seconds any wait gives the screen
+SCREEN=		# the last capture...
+SCREEN_NEW=	# ...and whether it was taken after the last input
 
 # The tests call python3 (standard library only) through this function: the
 # interpreter itself, found once, starts much faster than a pyenv-style shim.
@@ -127,19 +159,8 @@ _indent()
 	sed -e 's/^/#   /' | head -n 70
 }
 
-screen()
-{
-	tm capture-pane -p -t t 2>/dev/null
-}
-
-_show_screen()
-{
-	echo "#   screen ($(pane_fmt '#{pane_width}x#{pane_height}')):"
-	screen | _indent
-	if noron_exited; then
-		echo "#   noron exited with $(cat "$T/rc")"
-	fi
-}
+# ---------------------------------------------------------------------------
+# Counting assertions.
 
 pass()
 {
@@ -177,26 +198,31 @@ finish()
 	exit
 }
 
-# Milliseconds on a monotonic-enough clock, for deadlines.
-_now_ms()
+# ---------------------------------------------------------------------------
+# Time and processes.
+
+# NOW_MS: milliseconds, for deadlines (no subshell: polls stay cheap).
+_now()
 {
 	if [ -n "${EPOCHREALTIME:-}" ]; then
 		local t=${EPOCHREALTIME/[.,]/}
-		echo $((10#$t / 1000))
+		NOW_MS=$((10#$t / 1000))
 	else
-		echo $((SECONDS * 1000))
+		NOW_MS=$((SECONDS * 1000))
 	fi
 }
 
-# _deadline [SECONDS]: the time (ms) a wait gives up; _before END: not yet.
+# _deadline [SECONDS]: sets END_MS, when a wait gives up; _before END: not yet.
 _deadline()
 {
-	echo $(($(_now_ms) + ${1:-$DEADLINE} * 1000))
+	_now
+	END_MS=$((NOW_MS + ${1:-$DEADLINE} * 1000))
 }
 
 _before()
 {
-	[ "$(_now_ms)" -lt "$1" ]
+	_now
+	[ "$NOW_MS" -lt "$1" ]
 }
 
 # A process runs (a zombie does not count: it has exited).
@@ -214,9 +240,24 @@ _pid_runs()
 	[ "${st:0:1}" != Z ]
 }
 
-pane_fmt()
+# _wait_pid_gone PID SECONDS: true once PID no longer runs.
+_wait_pid_gone()
 {
-	tm display -p -t t "$1" 2>/dev/null
+	local end
+	_deadline "$2"
+	end=$END_MS
+	while _pid_runs "$1"; do
+		_before "$end" || return 1
+		sleep 0.05
+	done
+	return 0
+}
+
+_end_pid()
+{
+	_pid_runs "$1" || return 0
+	kill -TERM "$1" 2>/dev/null
+	_wait_pid_gone "$1" 1 || kill -KILL "$1" 2>/dev/null
 }
 
 noron_exited()
@@ -224,28 +265,30 @@ noron_exited()
 	[ -s "$T/rc" ]
 }
 
-# Writes the pane's command: a wrapper around noron with a clean environment.
+# ---------------------------------------------------------------------------
+# noron in its tmux pane.
+
+# The pane's command: a wrapper around noron with a clean environment.
 _write_wrapper()
 {
-	cat >"$T/run.sh" <<'EOF'
+	cat >"$T/run.sh" <<'WRAPPER'
 #!/bin/sh
-# $1: the test directory; then noron and its arguments.
+# $1: the test directory; $2: "setsid -w" or ""; then noron and its arguments.
 T=$1
-shift
+SETSID=$2
+shift 2
 # A known pane title (tmux's #{pane_title}): nothing noron shows may change it.
 printf '\033]2;%s\007' "noron-test-title"
 stty -g >"$T/stty.before" 2>/dev/null
-sh -c 'echo $$ >"$1.new" && mv "$1.new" "$1"; shift; exec "$@"' sh "$T/noron.pid" "$@"
+$SETSID sh -c 'echo $$ >"$1.new" && mv "$1.new" "$1"; shift; exec "$@"' sh "$T/noron.pid" "$@"
 rc=$?
 stty -g >"$T/stty.after" 2>/dev/null
 echo "$rc" >"$T/rc"
 printf '[noron exited with %s]\n$ ' "$rc"
 exec cat
-EOF
+WRAPPER
 }
 
-# start_noron [W H] [VAR=VALUE...] [-- NORON-ARGS...]
-# (START_EXPECT_EXIT=1 start_noron ...: noron is expected to exit at once.)
 start_noron()
 {
 	local w=80 h=24
@@ -267,17 +310,22 @@ start_noron()
 	envs+=(${extra[@]+"${extra[@]}"})
 	[ "${1:-}" = -- ] && shift
 	rm -f "$T/noron.pid" "$T/rc" "$T/stty.before" "$T/stty.after"
+	STARTS=$((STARTS + 1))
+	SOCK="$T/sock.$STARTS"
+	SCREEN_NEW=
 	_write_wrapper
-	local cmd
-	printf -v cmd '%q ' exec env -i "${envs[@]}" /bin/sh "$T/run.sh" "$T" "$NORON" "$@"
+	local setsid="" cmd end
+	[ -n "${START_SETSID:-}" ] && setsid="setsid -w"
+	printf -v cmd '%q ' exec env -i "${envs[@]}" /bin/sh "$T/run.sh" "$T" "$setsid" "$NORON" "$@"
 	tm start-server \; set -g status off \; set -g remain-on-exit on \
 		\; set -g allow-rename on \; set -g automatic-rename off \
 		\; new-session -d -s t -n win -x "$w" -y "$h" "$cmd" || {
 		echo "Bail out! tmux cannot start a session"
 		exit 99
 	}
-	local end
-	end=$(_deadline)
+	SERVER_PIDS+=("$(tm display -p '#{pid}' 2>/dev/null)")
+	_deadline
+	end=$END_MS
 	while [ ! -s "$T/noron.pid" ] && _before "$end"; do
 		sleep 0.05
 	done
@@ -296,11 +344,12 @@ start_noron()
 # Waits for the first screen, whatever its size: the tab bar, or the notice.
 _first_screen()
 {
-	local s end
-	end=$(_deadline)
+	local end
+	_deadline
+	end=$END_MS
 	while _before "$end"; do
-		s=$(screen)
-		case $s in
+		_capture
+		case $SCREEN in
 		*"1 Areas"* | *"too small"* | *"noron exited"*) return 0 ;;
 		esac
 		sleep 0.05
@@ -308,64 +357,119 @@ _first_screen()
 	return 1
 }
 
+# Ends the tmux server; noron gets a hangup. One that outlives it (a bug the
+# test reports on its own) is ended by its pid.
 stop_noron()
 {
+	SCREEN_NEW=
 	tm kill-server >/dev/null 2>&1
-	local end
-	end=$(_deadline)
-	while _pid_runs "$NORON_PID" && _before "$end"; do
-		sleep 0.05
-	done
-	rm -f "$SOCK"
+	_wait_pid_gone "$NORON_PID" "$DEADLINE" || _end_pid "$NORON_PID"
 	NORON_PID=
 }
 
 keys()
 {
+	SCREEN_NEW=
 	tm send-keys -t t "$@"
 }
 
 type_text()
 {
+	SCREEN_NEW=
 	tm send-keys -t t -l "$1"
 }
 
 resize()
 {
+	SCREEN_NEW=
 	tm resize-window -t t -x "$1" -y "$2"
 }
 
-# wait_for TEXT [SECONDS]: once noron has exited, the screen only gets its
-# exit line, so the wait stops soon after.
-wait_for()
+pane_fmt()
+{
+	tm display -p -t t "$1" 2>/dev/null
+}
+
+screen()
+{
+	tm capture-pane -p -t t 2>/dev/null
+}
+
+# Keeps every line, the empty last ones too; read forks nothing.
+_capture()
+{
+	tm capture-pane -p -t t >"$T/screen" 2>/dev/null
+	IFS= read -r -d '' SCREEN <"$T/screen"
+	SCREEN_NEW=1
+}
+
+_show_screen()
+{
+	echo "#   screen ($(pane_fmt '#{pane_width}x#{pane_height}')):"
+	screen | _indent
+	if noron_exited; then
+		echo "#   noron exited with $(cat "$T/rc")"
+	fi
+	return 0
+}
+
+# _poll TEST SECONDS: captures the screen until TEST (a function of $SCREEN)
+# holds or the time is up; a capture taken since the last input counts as
+# the first. Once noron has exited, only its exit line can still come.
+_poll()
 {
 	local end after=0
-	end=$(_deadline "${2:-}")
-	while _before "$end"; do
-		case $(screen) in
-		*"$1"*) return 0 ;;
-		esac
+	_deadline "${2:-}"
+	end=$END_MS
+	[ -n "$SCREEN_NEW" ] || _capture
+	while :; do
+		"$1" && return 0
 		if noron_exited; then
 			after=$((after + 1))
 			[ $after -gt 6 ] && return 1
 		fi
+		_before "$end" || return 1
 		sleep 0.05
+		_capture
 	done
+}
+
+_has()
+{
+	case $SCREEN in
+	*"$WANT"*) return 0 ;;
+	esac
 	return 1
+}
+
+_lacks()
+{
+	! _has
+}
+
+_line_has()
+{
+	grep -F -- "$WANT" <<<"$SCREEN" | grep -qF -- "$WANT2"
+}
+
+_bottom_is()
+{
+	local last=${SCREEN%$'\n'}
+	last=${last##*$'\n'}
+	[ "${last#"$WANT"}" != "$last" ]
+}
+
+# wait_for TEXT [SECONDS]
+wait_for()
+{
+	WANT=$1
+	_poll _has "${2:-}"
 }
 
 wait_gone()
 {
-	local end
-	end=$(_deadline "${2:-}")
-	while _before "$end"; do
-		case $(screen) in
-		*"$1"*) ;;
-		*) return 0 ;;
-		esac
-		sleep 0.05
-	done
-	return 1
+	WANT=$1
+	_poll _lacks "${2:-}"
 }
 
 expect_screen()
@@ -386,24 +490,25 @@ expect_not_screen()
 	fi
 }
 
-# Some line of the screen holds both texts.
-_line_has()
-{
-	screen | grep -F -- "$1" | grep -qF -- "$2"
-}
-
 expect_line_has()
 {
-	local end ok=1
-	end=$(_deadline)
-	while _before "$end"; do
-		_line_has "$1" "$2" && { ok=0; break; }
-		sleep 0.05
-	done
-	if [ $ok = 0 ]; then
+	WANT=$1 WANT2=$2
+	if _poll _line_has; then
 		pass "${3:-a line shows '$1' with '$2'}"
 	else
 		fail "${3:-a line should show '$1' with '$2'}"
+	fi
+}
+
+expect_bottom()
+{
+	WANT=$1
+	# capture-pane drops trailing blanks
+	while [ "${WANT% }" != "$WANT" ]; do WANT=${WANT% }; done
+	if _poll _bottom_is; then
+		pass "${2:-the last line starts with '$1'}"
+	else
+		fail "${2:-the last line should start with '$1'}"
 	fi
 }
 
@@ -421,7 +526,9 @@ alive()
 	fi
 }
 
+# ---------------------------------------------------------------------------
 # The command line on the same cache, output kept in files.
+
 run()
 {
 	LAST="noron $*"
@@ -461,9 +568,52 @@ field_of()
 	"$NORON" show "$1" --json </dev/null 2>/dev/null | python3 -c '
 import json, sys
 v = json.load(sys.stdin).get(sys.argv[1])
-print("" if v is None else v if isinstance(v, str) else json.dumps(v))' "$2"
+print("" if v is None else v if isinstance(v, str) else json.dumps(v))' "$2" 2>/dev/null
 }
 
+# The id of the first record of TYPE whose FIELD is VALUE ("" when none).
+id_where()
+{
+	"$NORON" list "$1" --json </dev/null 2>/dev/null | python3 -c '
+import json, sys
+for r in json.load(sys.stdin)["records"]:
+    if r.get(sys.argv[1]) == sys.argv[2]:
+        print(r["_id"])
+        break' "$2" "$3"
+}
+
+# snapshot / expect_unchanged [DESC]: the cache's export (without its time
+# stamp) and status are the same as when snapshot ran.
+_take_snapshot()
+{
+	"$NORON" export </dev/null 2>&1 | sed -e 's/"exported_at": *"[^"]*"/"exported_at": "-"/'
+	echo "-- status"
+	"$NORON" status --json </dev/null 2>&1
+}
+
+snapshot()
+{
+	_take_snapshot >"$T/snap.before"
+}
+
+_show_snapshot_diff()
+{
+	diff "$T/snap.before" "$T/snap.after" | _indent
+	_show_screen
+}
+
+expect_unchanged()
+{
+	_take_snapshot >"$T/snap.after"
+	if cmp -s "$T/snap.before" "$T/snap.after"; then
+		pass "${1:-nothing changed in the cache}"
+	else
+		fail "${1:-nothing should have changed in the cache}" _show_snapshot_diff
+		mv "$T/snap.after" "$T/snap.before"
+	fi
+}
+
+# ---------------------------------------------------------------------------
 # Screen analysis in python (standard library only): display columns by
 # East Asian width, the attributes of the tab bar.
 _screen_py()
@@ -526,15 +676,29 @@ if what == "active-tab":
     unique = [name for name, a in tabs if attrs.count(a) == 1]
     print(unique[0] if len(tabs) > 2 and len(unique) == 1 else "?")
 elif what == "column":
-    # column TEXT ROW-TEXT: the display column where TEXT starts on the
-    # first line holding ROW-TEXT (and TEXT), or -1.
-    for l in lines:
-        if sys.argv[3] in l and sys.argv[2] in l:
-            at = l.index(sys.argv[2], l.index(sys.argv[3]) if sys.argv[2] != sys.argv[3] else 0)
-            print(width(l[:at]))
-            break
-    else:
-        print(-1)
+    # column TEXT ROW-TEXT [TEXT ROW-TEXT...]: for each pair, the display
+    # column where TEXT starts on the first line holding ROW-TEXT (and TEXT
+    # after it), or -1; one a line.
+    args = sys.argv[2:]
+    for text, row in zip(args[::2], args[1::2]):
+        for l in lines:
+            at = l.find(text, l.find(row)) if row in l else -1
+            if at >= 0:
+                print(width(l[:at]))
+                break
+        else:
+            print(-1)
+elif what == "at":
+    # at X Y N: the N display columns of text from column X of line Y
+    x, y, n = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+    line = lines[y] if y < len(lines) else ""
+    out, col = "", 0
+    for ch in line:
+        w = width(ch)
+        if col >= x and col + w <= x + n:
+            out += ch
+        col += w
+    print(out + " " * (n - width(out)))
 elif what == "colors":
     # the SGR codes used for colours, one a line
     used = set()
@@ -561,11 +725,46 @@ active_tab()
 	tm capture-pane -p -e -t t -S 0 -E 0 | _screen_py active-tab
 }
 
-# screen_column TEXT [ROW-TEXT]: the display column where TEXT starts, on the
-# first line that holds ROW-TEXT (TEXT itself when not given); -1 when none.
+# screen_column TEXT [ROW-TEXT [TEXT ROW-TEXT...]]: the display column where
+# TEXT starts, on the first line that holds ROW-TEXT (TEXT itself when not
+# given) with TEXT after it; -1 when none. One line per pair.
 screen_column()
 {
-	screen | _screen_py column "$1" "${2:-$1}"
+	[ -n "$SCREEN_NEW" ] || _capture
+	if [ $# -eq 1 ]; then
+		set -- "$1" "$1"
+	fi
+	printf '%s' "$SCREEN" | _screen_py column "$@"
+}
+
+# cursor_text N: the N columns of text where the hardware cursor stands (the
+# selection: screen readers follow the cursor), as "X,Y:TEXT".
+cursor_text()
+{
+	local xy
+	xy=$(pane_fmt '#{cursor_x} #{cursor_y}')
+	_capture
+	printf '%s' "$SCREEN" | _screen_py at "${xy% *}" "${xy#* }" "$1" | sed -e "s/^/${xy/ /,}:/"
+}
+
+# expect_cursor_on TEXT DESC: the cursor stands on TEXT (its first columns).
+expect_cursor_on()
+{
+	local end got=
+	_deadline
+	end=$END_MS
+	while :; do
+		got=$(cursor_text "$(printf '%s' "$1" | python3 -c 'import sys, unicodedata
+print(sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in sys.stdin.read()))')")
+		[ "${got#*:}" = "$1" ] && break
+		_before "$end" || break
+		sleep 0.05
+	done
+	if [ "${got#*:}" = "$1" ]; then
+		pass "$2"
+	else
+		fail "$2 (the cursor is at ${got%%:*} on '${got#*:}')"
+	fi
 }
 
 # The colour codes (SGR 30-48, 90-107) and the attributes (1 2 4 7) on screen.
@@ -583,10 +782,12 @@ screen_attrs()
 expect_tab()
 {
 	local end got=
-	end=$(_deadline)
-	while _before "$end"; do
+	_deadline
+	end=$END_MS
+	while :; do
 		got=$(active_tab)
 		[ "$got" = "$1" ] && break
+		_before "$end" || break
 		sleep 0.05
 	done
 	if [ "$got" = "$1" ]; then
@@ -594,79 +795,4 @@ expect_tab()
 	else
 		fail "the tab bar should mark $1 as the current pane (it marks '$got')"
 	fi
-}
-
-# The pane's last line (the status line, or a prompt).
-bottom_line()
-{
-	screen | sed -n "$(pane_fmt '#{pane_height}')p"
-}
-
-# expect_bottom TEXT [DESC]: the last line starts with TEXT.
-expect_bottom()
-{
-	local end got= want=$1
-	# capture-pane drops trailing blanks
-	while [ "${want% }" != "$want" ]; do want=${want% }; done
-	set -- "$want" "${@:2}"
-	end=$(_deadline)
-	while _before "$end"; do
-		got=$(bottom_line)
-		[ "${got#"$1"}" != "$got" ] && break
-		sleep 0.05
-	done
-	if [ "${got#"$1"}" != "$got" ]; then
-		pass "${2:-the last line starts with '$1'}"
-	else
-		fail "${2:-the last line should start with '$1'}"
-	fi
-}
-
-# snapshot / expect_unchanged [DESC]: the cache's export (without its time
-# stamp) and history are the same as when snapshot ran.
-_take_snapshot()
-{
-	"$NORON" export </dev/null 2>&1 | sed -e 's/"exported_at": *"[^"]*"/"exported_at": "-"/'
-	echo "-- status"
-	"$NORON" status --json </dev/null 2>&1
-}
-
-snapshot()
-{
-	_take_snapshot >"$T/snap.before"
-}
-
-_show_snapshot_diff()
-{
-	diff "$T/snap.before" "$T/snap.after" | _indent
-	_show_screen
-}
-
-expect_unchanged()
-{
-	_take_snapshot >"$T/snap.after"
-	if cmp -s "$T/snap.before" "$T/snap.after"; then
-		pass "${1:-nothing changed in the cache}"
-	else
-		fail "${1:-nothing should have changed in the cache}" _show_snapshot_diff
-		mv "$T/snap.after" "$T/snap.before"
-	fi
-}
-
-# The id of the first record of TYPE whose FIELD is VALUE ("" when none).
-id_where()
-{
-	"$NORON" list "$1" --json </dev/null 2>/dev/null | python3 -c '
-import json, sys
-for r in json.load(sys.stdin)["records"]:
-    if r.get(sys.argv[1]) == sys.argv[2]:
-        print(r["_id"])
-        break' "$2" "$3"
-}
-
-# The number of history entries of a record.
-history_count()
-{
-	"$NORON" history "$1" --json </dev/null 2>/dev/null \
-		| python3 -c 'import json, sys; print(len(json.load(sys.stdin)["history"]))'
 }

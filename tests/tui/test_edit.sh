@@ -10,14 +10,17 @@
 need_python
 
 # A scripted $EDITOR: what it does depends on ed.mode and on how many times
-# it ran (ed.count, reset before each E); it keeps what it was given and the
-# terminal modes it found.
+# it ran (ed.count, reset before each E); it keeps what it was given, the
+# terminal modes it found, and its name and arguments (ed.argv). The file is
+# its last argument, so options may come before it.
 cat >"$T/editor.sh" <<'EOF'
 #!/bin/sh
 dir=$(dirname "$0")
+echo "$(basename "$0") $*" >"$dir/ed.argv"
+for f; do :; done
 n=$(($(cat "$dir/ed.count" 2>/dev/null || echo 0) + 1))
 echo "$n" >"$dir/ed.count"
-cp "$1" "$dir/ed.in.$n"
+cp "$f" "$dir/ed.in.$n"
 stty -g >"$dir/ed.stty.$n" 2>/dev/null
 edit()
 {
@@ -25,15 +28,18 @@ edit()
 }
 case $(cat "$dir/ed.mode"):$n in
 bad-then-good:1 | bad-then-same:1)
-	edit 's/^end:.*/end: 2011-02-30/' "$1" ;;
+	edit 's/^end:.*/end: 2011-02-30/' "$f" ;;
 bad-then-good:2)
-	edit 's/^end:.*/end: 2024-12-31/; s/^funding:.*/funding: Nordic funds/' "$1" ;;
+	edit 's/^end:.*/end: 2024-12-31/; s/^funding:.*/funding: Nordic funds/' "$f" ;;
+contact:*)
+	edit 's/^contact:.*/contact: '"$(basename "$0")"'/' "$f" ;;
 fail:*)
 	exit 1 ;;
 esac
 exit 0
 EOF
 chmod +x "$T/editor.sh"
+cp "$T/editor.sh" "$T/visual.sh"
 
 # editor_mode MODE: the next E runs the editor this way, counted from 1.
 editor_mode()
@@ -291,5 +297,43 @@ expect_line_has "▾ Digitization" "▓▓*" "the cell shows it again"
 check "the standing is back in the cache" \
 	test "$(field_of standing:digitization:kb-dk level)" = operational
 alive
+
+# ---------------------------------------------------------------------------
+# Which editor: $VISUAL before $EDITOR; an editor given with an option works;
+# without either, the config's editor. The config's institution signs the
+# edits and shows on the tab bar.
+stop_noron
+start_noron 80 24 "VISUAL=$T/visual.sh -f" "EDITOR=$T/editor.sh"
+keys 3 /
+type_text "knowledge"
+keys Enter
+expect_screen "/knowledge: 1 match" "the NORON wiki project"
+editor_mode contact
+keys E
+expect_screen "saved project:noron-wiki" "E with \$VISUAL set saves"
+check "\$VISUAL comes before \$EDITOR, its option and the file passed on" \
+	grep -q "^visual.sh -f .*noron" "$T/ed.argv"
+check "the contact is saved" test "$(field_of project:noron-wiki contact)" = visual.sh
+check "the temporary file is gone" test -z "$(ls "$T/tmp")"
+keys q
+expect_screen "[noron exited with 0]" "q quits"
+stop_noron
+
+printf 'institution = kb-se\neditor = %s\n' "$T/editor.sh" >"$NORON_CONFIG"
+start_noron 80 24
+expect_line_has " 1 Areas" "kb-se" "the tab bar shows the configured institution"
+keys 3 /
+type_text "knowledge"
+keys Enter
+expect_screen "/knowledge: 1 match" "the NORON wiki project again"
+editor_mode contact
+keys E
+expect_screen "saved project:noron-wiki" "E without \$VISUAL or \$EDITOR uses the config's editor"
+check "the config's editor ran" grep -q "^editor.sh " "$T/ed.argv"
+check "the contact is saved by it" test "$(field_of project:noron-wiki contact)" = editor.sh
+keys H
+expect_line_has "edit " "tester@kb-se" "the history signs the edit with user@institution"
+keys q
+expect_screen "/knowledge: 1 match" "q closes the history"
 
 finish

@@ -2,7 +2,9 @@
 # The six panes draw their seeded content; 1-6, Tab and Shift-Tab switch
 # panes; j/k/g/G move; / filters as you type and Esc clears; each pane keeps
 # its cursor and filter; ? shows the help from the key table; \ searches
-# every record and jumps; q (and ^C, SIGTERM) quit with the terminal restored.
+# every record and jumps; q (and ^C, SIGTERM) quit with the terminal restored;
+# a terminal that goes away (with or without SIGHUP) ends noron at once, even
+# in a modal screen.
 
 . "$TESTS_DIR/tui/lib.sh"
 need_python
@@ -39,6 +41,20 @@ keys Space
 expect_screen "▾ Digitization" "Space unfolds it again (▾)"
 expect_screen "    Audiovisual digitization" "the subarea is back"
 
+# The hardware cursor follows the selection (screen readers read there): the
+# row, then the cell l selects.
+expect_cursor_on "▾ Digitization" "the cursor stands on the selected area"
+keys l
+expect_screen "DK cell: Enter sets it" "l selects the DK cell"
+dk=$(screen_column "DK" "Area ")
+if [ "$(pane_fmt '#{cursor_x},#{cursor_y}')" = "$dk,2" ]; then
+	pass "the cursor stands on the selected cell (under DK)"
+else
+	fail "the cursor should stand on the selected cell ($dk,2, under DK); it is at $(pane_fmt '#{cursor_x},#{cursor_y}')"
+fi
+keys Escape
+expect_screen "18 areas" "Esc leaves the cells"
+
 # ---------------------------------------------------------------------------
 # Switching panes: digits, Tab, Shift-Tab; the tab bar and status follow.
 keys 3
@@ -54,7 +70,8 @@ expect_tab Skills
 
 keys 5
 expect_screen "to triage" "5 shows Proposals with its count of what is left to triage"
-expect_screen "0 proposals, 0 to triage" "no proposals are seeded"
+expect_screen "0 to triage" "no proposals are seeded: nothing to triage"
+expect_screen "nothing here yet" "the empty queue says so"
 expect_tab Proposals
 
 keys 6
@@ -103,6 +120,7 @@ keys 3
 expect_screen "project:noron-wiki" "Projects starts on its first project"
 keys j
 expect_screen "project:catalogue-of-skills" "j selects the next project"
+expect_cursor_on " Catalogue of" "the cursor stands on the selected project's row"
 keys j
 expect_screen "project:sharing-work" "j again the third"
 keys k
@@ -178,15 +196,47 @@ expect_screen "institution:nl-fi" "and its cursor too"
 keys Escape
 expect_screen "5 institutions" "Esc clears People's filter"
 
+# day_marked DAY DESC: in the month grid (the left 40 columns), DAY carries
+# a mark (not a blank); day_unmarked DAY DESC: it does not.
+_day_marked()
+{
+	cut -c1-40 <<<"$SCREEN" | grep -qE "(^| )${DAY}[^ 0-9]"
+}
+
+day_marked()
+{
+	DAY=$1
+	if _poll _day_marked; then
+		pass "$2"
+	else
+		fail "$2"
+	fi
+}
+
+day_unmarked()
+{
+	DAY=$1
+	if _day_marked; then
+		fail "$2"
+	else
+		pass "$2"
+	fi
+}
+
 # ---------------------------------------------------------------------------
 # Calendar: a month grid, agenda, < > and t; the search jumps to an event.
 keys 4
 expect_tab Calendar
-this_month=$(LC_ALL=C date +'%B %Y')
-prev_month=$(LC_ALL=C date -d "$(date +%Y-%m-15) -1 month" +'%B %Y')
+read -r today this_month prev_month < <(python3 -c '
+import datetime
+d = datetime.date.today()
+p = (d.replace(day=1) - datetime.timedelta(days=1))
+names = "January February March April May June July August September October November December".split()
+print(d.isoformat(), "%s_%d" % (names[d.month - 1], d.year), "%s_%d" % (names[p.month - 1], p.year))')
+this_month=${this_month/_/ } prev_month=${prev_month/_/ }
 expect_screen "$this_month" "Calendar opens on this month ($this_month)"
 expect_screen "Wk Mo  Tu  We  Th  Fr  Sa  Su" "the month grid has its week-day header"
-expect_screen "Agenda from $(date +%Y-%m-%d)" "the agenda starts today"
+expect_screen "Agenda from $today" "the agenda starts today"
 keys "<"
 expect_screen "$prev_month" "< shows the previous month ($prev_month)"
 keys ">"
@@ -202,17 +252,28 @@ expect_not_screen "filter: \\" "the key that opened the search is not typed into
 keys Enter
 expect_screen "April 2012" "Enter jumps to the event's month in the Calendar"
 expect_screen "Agenda from 2012-04-01" "the agenda starts on the event's day"
-expect_line_has "2012-04-01  meeting" "Yearly meeting of the Nordic IT" "the agenda lists the event"
+expect_line_has "2012-04-01" "Yearly meeting of the Nordic IT" "the agenda lists the event"
 expect_tab Calendar
-expect_screen "2012-04-01: 1 event" "the status line counts the day's event"
-expect_screen " 1•" "the day of the event is marked in the grid"
+expect_line_has "2012-04-01" "1 event" "the status line counts the day's event"
+day_marked 1 "the day of the event (the 1st) is marked in the grid"
+# The event comes back every year: a year on, the agenda gives that year's date.
+keys ">" ">" ">" ">" ">" ">" ">" ">" ">" ">" ">" ">"
+expect_screen "April 2013" "> twelve times goes to April 2013"
+day_marked 1 "the yearly event is marked on 1 April 2013"
+expect_line_has "2013-04-01" "Yearly meeting of the Nordic IT" \
+	"the agenda lists the 2013 occurrence under its own date"
+expect_not_screen "2012-04-01" "the agenda from April 2013 shows no 2012 date"
+keys "<" "<" "<" "<" "<" "<" "<" "<" "<" "<" "<" "<"
+expect_screen "April 2012" "< twelve times comes back to April 2012"
 # Back a year: March 2011, with the Stockholm meeting of the 17th marked.
 keys "<" "<" "<" "<" "<" "<" "<" "<" "<" "<" "<" "<" "<"
 expect_screen "March 2011" "< thirteen times goes back to March 2011"
-expect_screen "17•" "the 17th (Stockholm meeting) is marked"
-expect_line_has "2011-03-17  meeting" "Meeting of the Nordic IT" "the agenda lists the Stockholm meeting"
+day_marked 17 "the 17th (Stockholm meeting) is marked"
+day_unmarked 20 "a day without events (the 20th) is not marked"
+expect_line_has "2011-03-17" "Meeting of the Nordic IT" "the agenda lists the Stockholm meeting"
 keys Escape
 expect_screen "March 2011" "Esc leaves the agenda, the month stays"
+expect_cursor_on " 1" "the cursor stands on the selected day (the 1st) in the grid"
 
 # The search jumps to records of other panes too.
 keys '\'
@@ -317,5 +378,64 @@ keys q
 expect_screen "[noron exited with 0]" "and quits"
 run --db "$T/other.db" list area
 expect_out "Web harvesting"
+
+# ---------------------------------------------------------------------------
+# The terminal goes away (a dropped SSH link): noron ends at once and never
+# spins, on the main screen and in every modal. First with the hangup's
+# SIGHUP, then without it (noron in a session of its own: only its input
+# tells it the terminal is gone).
+
+# open_modal WHAT: opens one of noron's modal screens in Projects.
+open_modal()
+{
+	keys 3
+	wait_for "5 projects" || return 1
+	case $1 in
+	main) ;;
+	form) keys a && wait_for "New project" ;;
+	choice) keys a && wait_for "New project" && keys j Enter && wait_for "┌─ status" ;;
+	picker) keys a && wait_for "New project" && keys j j Enter && wait_for "type to filter" ;;
+	search) keys '\' && wait_for "search every record" ;;
+	filter) keys / && expect_bottom "/" "the filter prompt is open" ;;
+	help) keys '?' && wait_for "Keys in Projects" ;;
+	question) keys D && wait_for "(y/n)" ;;
+	esac
+}
+
+# hangup_ends WAY WHAT: noron ends within 3 s once the terminal is gone.
+hangup_ends()
+{
+	local pid=$NORON_PID
+	open_modal "$2" || fail "$1: could not open the $2 screen"
+	tm kill-server >/dev/null 2>&1
+	if _wait_pid_gone "$pid" 3; then
+		pass "$1: noron ends when the terminal goes away ($2)"
+	else
+		fail "$1: noron should end when the terminal goes away ($2); it still runs" \
+			_show_spin
+		_end_pid "$pid"
+	fi
+	NORON_PID=
+}
+
+_show_spin()
+{
+	echo "#   state $(ps -o stat=,time= -p "$pid" 2>/dev/null)"
+}
+
+for what in main form question; do
+	start_noron 80 24
+	hangup_ends "with SIGHUP" "$what"
+done
+if type -P setsid >/dev/null; then
+	for what in main form choice picker search filter help question; do
+		START_SETSID=1 start_noron 80 24
+		hangup_ends "without SIGHUP" "$what"
+	done
+else
+	pass "# SKIP setsid is missing: no hangup without SIGHUP"
+fi
+run list project
+expect_out "NORON wiki (knowledge base)"
 
 finish

@@ -32,13 +32,17 @@ add standing area=area:metadata institution=institution:nl-fi level=planned >/de
 # at the display column of HEADER-TEXT on every ROW.
 same_column()
 {
-	local desc=$1 want got bad=
-	want=$(screen_column "$3" "$2")
+	local desc=$1 want bad="" i args=("$3" "$2") rows=() texts=() cols
 	shift 3
 	while [ $# -ge 2 ]; do
-		got=$(screen_column "$2" "$1")
-		[ "$got" = "$want" ] || bad+=" '$1…' has '$2' at $got;"
+		rows+=("$1") texts+=("$2") args+=("$2" "$1")
 		shift 2
+	done
+	mapfile -t cols < <(screen_column "${args[@]}")
+	want=${cols[0]:--1}
+	for ((i = 0; i < ${#rows[@]}; i++)); do
+		[ "${cols[i + 1]:-}" = "$want" ] \
+			|| bad+=" '${rows[i]}…' has '${texts[i]}' at ${cols[i + 1]:-?};"
 	done
 	if [ "$want" -ge 0 ] && [ -z "$bad" ]; then
 		pass "$desc (column $want)"

@@ -1,0 +1,794 @@
+/*
+ * iCalendar export and import (see ical.h). libical builds, escapes and
+ * parses the properties; noron folds the lines itself, checks a file's
+ * structure before libical reads it, and maps VEVENTs to event records.
+ */
+#include "ical.h"
+#include "dates.h"
+#include "record.h"
+#include "util.h"
+
+#include <libical/ical.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define FOLD_OCTETS 75		/* RFC 5545 3.1: lines of at most 75 octets */
+#define EXPORT_WINDOW 200	/* events read from the cache at a time */
+#define MAX_DEPTH 16		/* components nested deeper are refused */
+
+static const char *str_of(const cJSON *doc, const char *name)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(doc, name);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* --- Writing lines ------------------------------------------------------- */
+
+/* Writes one content line folded at FOLD_OCTETS octets, never inside a
+ * UTF-8 character (RFC 5545 3.1 asks for that; some readers choke on it). */
+static void put_folded(FILE *out, const char *s, size_t len)
+{
+	size_t room = FOLD_OCTETS;
+	while (len > room) {
+		size_t n = room;
+		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--;
+		if (n == 0)	/* not UTF-8 after all: cut where the octets say */
+			n = room;
+		fwrite(s, 1, n, out);
+		fputs("\r\n ", out);
+		s += n;
+		len -= n;
+		room = FOLD_OCTETS - 1;	/* the leading space counts */
+	}
+	fwrite(s, 1, len, out);
+	fputs("\r\n", out);
+}
+
+/* Writes libical's text of a property folded anew. libical 3.0.16 never
+ * splits a character, but when a line ends right at its fold it writes
+ * "\r\r\n \n": a stray CR. Records hold no CR (validation refuses it), so
+ * every CR is dropped and every newline before a space or tab unfolded. */
+static void put_refolded(FILE *out, const char *text)
+{
+	struct buf b = { 0 };
+	buf_add(&b, "", 0);
+	for (const char *p = text; *p; p++) {
+		if (*p == '\r')
+			continue;
+		if (*p == '\n' && (p[1] == ' ' || p[1] == '\t')) {
+			p++;
+		} else if (*p == '\n') {
+			put_folded(out, b.s, b.len);
+			b.len = 0;
+		} else {
+			buf_add(&b, p, 1);
+		}
+	}
+	if (b.len)
+		put_folded(out, b.s, b.len);
+	free(b.s);
+}
+
+/* --- Export ---------------------------------------------------------------- */
+
+struct export_ctx {
+	struct cache *c;
+	FILE *out;
+	long from, to;		/* day numbers; LONG_MIN, LONG_MAX when open */
+	long seen;
+	struct icaltimetype now;
+};
+
+/* A stored date or UTC date-time as libical's time. */
+static struct icaltimetype ical_time(const char *when)
+{
+	struct icaltimetype t = icaltime_null_time();
+	sscanf(when, "%4d-%2d-%2d", &t.year, &t.month, &t.day);
+	t.is_date = strlen(when) == 10;
+	if (!t.is_date) {
+		sscanf(when + 11, "%2d:%2d:%2d", &t.hour, &t.minute, &t.second);
+		t.zone = icaltimezone_get_utc_timezone();
+	}
+	return t;
+}
+
+/* Days since 1970 of t's day, by H. Hinnant's days_from_civil: libical's
+ * icaltime_as_timet() gives up on years before 1902. */
+static long day_number(struct icaltimetype t)
+{
+	int y = t.year - (t.month <= 2);
+	long era = (y >= 0 ? y : y - 399) / 400, yoe = y - era * 400;
+	long doy = (153L * (t.month + (t.month > 2 ? -3 : 9)) + 2) / 5 + t.day - 1;
+	return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+}
+
+/* True when the event overlaps the range: for a yearly one, any occurrence
+ * (a 29 February occurs in leap years only, as RRULE:FREQ=YEARLY has it). */
+static bool in_range(const struct export_ctx *x, const cJSON *doc)
+{
+	const char *end = str_of(doc, "end"), *repeat = str_of(doc, "repeat");
+	struct icaltimetype t = ical_time(str_of(doc, "start"));
+	long first = day_number(t), span = end ? day_number(ical_time(end)) - first : 0;
+	span = span > 0 ? span : 0;
+	if (!repeat || strcmp(repeat, "yearly"))
+		return first < x->to && first + span >= x->from;
+	/* Jump to the year before the range starts (or before a long event reaches it). */
+	long skip = x->from == LONG_MIN ? 0 : (x->from - span - first) / 366 - 1;
+	for (t.year += skip > 0 ? (int)skip : 0; t.year <= 9999; t.year++) {
+		if (t.month == 2 && t.day == 29 && !icaltime_is_leap_year(t.year))
+			continue;
+		long f = day_number(t);
+		if (f >= x->to)
+			return false;
+		if (f + span >= x->from)
+			return true;
+	}
+	return false;
+}
+
+/* DTEND is exclusive, noron's end is the last day (or the moment it ends):
+ * a day-long end becomes the next midnight, as a date for all-day events. */
+static void add_times(icalcomponent *ev, const cJSON *doc)
+{
+	const char *start = str_of(doc, "start"), *end = str_of(doc, "end");
+	struct icaltimetype s = ical_time(start);
+	icalcomponent_add_property(ev, icalproperty_new_dtstart(s));
+	if (!end && !s.is_date)
+		return;
+	struct icaltimetype e = ical_time(end ? end : start);
+	if (s.is_date || e.is_date) {
+		e.is_date = 1;
+		icaltime_adjust(&e, 1, 0, 0, 0);
+		e.is_date = s.is_date;
+		e.hour = e.minute = e.second = 0;
+		e.zone = s.is_date ? NULL : icaltimezone_get_utc_timezone();
+	}
+	icalcomponent_add_property(ev, icalproperty_new_dtend(e));
+}
+
+static void add_text(icalcomponent *ev, icalproperty *(*make)(const char *), const char *v)
+{
+	if (v && *v)
+		icalcomponent_add_property(ev, make(v));
+}
+
+static icalcomponent *vevent_of(const cJSON *doc, struct icaltimetype now)
+{
+	icalcomponent *ev = icalcomponent_new_vevent();
+	const char *uid = str_of(doc, "uid");
+	char *own = uid ? NULL : str_printf("%s@noron", record_id(doc));
+	icalcomponent_add_property(ev, icalproperty_new_uid(uid ? uid : own));
+	free(own);
+	icalcomponent_add_property(ev, icalproperty_new_dtstamp(now));
+	add_text(ev, icalproperty_new_summary, str_of(doc, "title"));
+	add_times(ev, doc);
+	const char *repeat = str_of(doc, "repeat");
+	if (repeat && !strcmp(repeat, "yearly")) {
+		struct icalrecurrencetype r;
+		icalrecurrencetype_clear(&r);
+		r.freq = ICAL_YEARLY_RECURRENCE;
+		icalcomponent_add_property(ev, icalproperty_new_rrule(r));
+	}
+	add_text(ev, icalproperty_new_location, str_of(doc, "location"));
+	add_text(ev, icalproperty_new_url, str_of(doc, "url"));
+	add_text(ev, icalproperty_new_description, str_of(doc, "description"));
+	return ev;
+}
+
+/* One value of a multi-valued TEXT property, escaped by RFC 5545 3.3.11. */
+static void add_escaped(struct buf *b, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\\' || *s == ';' || *s == ',')
+			buf_add(b, "\\", 1);
+		buf_add(b, *s == '\n' ? "\\n" : s, *s == '\n' ? 2 : 1);
+	}
+}
+
+/* CATEGORIES: the kind, then the areas' titles. Written here, not by
+ * libical: 3.0.16 escapes no comma in CATEGORIES, so "Web, archives"
+ * would come back as two categories. */
+static char *categories_of(struct cache *c, const cJSON *doc)
+{
+	struct buf b = { 0 };
+	buf_puts(&b, "CATEGORIES:");
+	add_escaped(&b, str_of(doc, "kind"));
+	const cJSON *area;
+	cJSON_ArrayForEach(area, cJSON_GetObjectItemCaseSensitive(doc, "areas")) {
+		struct cache_doc a = { 0 };
+		if (cJSON_IsString(area) && cache_get(c, area->valuestring, &a, NULL) > 0
+		    && !a.deleted && str_of(a.body, "title")) {
+			buf_add(&b, ",", 1);
+			add_escaped(&b, str_of(a.body, "title"));
+		}
+		cache_doc_free(&a);
+	}
+	return buf_take(&b);
+}
+
+/* Prints a VEVENT property by property, so that each is folded anew. */
+static void put_vevent(FILE *out, icalcomponent *ev, const char *categories)
+{
+	fputs("BEGIN:VEVENT\r\n", out);
+	for (icalproperty *p = icalcomponent_get_first_property(ev, ICAL_ANY_PROPERTY); p;
+	     p = icalcomponent_get_next_property(ev, ICAL_ANY_PROPERTY)) {
+		char *s = icalproperty_as_ical_string_r(p);
+		put_refolded(out, s);
+		icalmemory_free_buffer(s);
+	}
+	put_folded(out, categories, strlen(categories));
+	fputs("END:VEVENT\r\n", out);
+}
+
+static int export_row(void *ctx, const struct cache_row *row)
+{
+	struct export_ctx *x = ctx;
+	x->seen++;
+	if (!str_of(row->body, "start") || !in_range(x, row->body))
+		return 0;
+	icalcomponent *ev = vevent_of(row->body, x->now);
+	char *categories = categories_of(x->c, row->body);
+	put_vevent(x->out, ev, categories);
+	free(categories);
+	icalcomponent_free(ev);
+	return ferror(x->out) ? -1 : 0;
+}
+
+static int range_of(const struct ical_range *r, struct export_ctx *x, char **err)
+{
+	const struct field_def *kind = field_find(type_find("event"), "kind");
+	const char *bad = r->from && !date_valid(r->from) ? r->from
+		: r->to && !date_valid(r->to) ? r->to : NULL;
+	if (bad)
+		return err_set(err, "'%s' is not a date (YYYY-MM-DD)", bad);
+	if (r->kind && enum_index(kind, r->kind) < 0)
+		return err_set(err, "'%s' is not an event kind (meeting, conference, workshop, "
+			       "visit, deadline)", r->kind);
+	x->from = r->from ? day_number(ical_time(r->from)) : LONG_MIN;
+	x->to = r->to ? day_number(ical_time(r->to)) : LONG_MAX;
+	return 0;
+}
+
+static int export_events(struct export_ctx *x, const struct ical_range *r, char **err)
+{
+	struct cache_query q = { .type = type_find("event") };
+	if (r->kind)
+		q.match[0].field = "kind", q.match[0].value = r->kind;
+	for (long offset = 0;; offset += EXPORT_WINDOW) {
+		x->seen = 0;
+		if (cache_query_rows(x->c, &q, offset, EXPORT_WINDOW, export_row, x, err))
+			return err && *err ? -1 : err_set(err, "writing the calendar failed");
+		if (x->seen < EXPORT_WINDOW)
+			return 0;
+	}
+}
+
+int ical_export(struct cache *c, FILE *out, const struct ical_range *r, char **err)
+{
+	static const struct ical_range all = { 0 };
+	struct export_ctx x = { .c = c, .out = out,
+		.now = icaltime_current_time_with_zone(icaltimezone_get_utc_timezone()) };
+	if (range_of(r ? r : &all, &x, err))
+		return -1;
+	/* One read transaction: the calendar is one consistent picture. */
+	if (sqlite3_exec(cache_db(c), "BEGIN", NULL, NULL, NULL))
+		return cache_fail(c, "reading events", err);
+	fputs("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//NORON//noron//EN\r\n"
+	      "CALSCALE:GREGORIAN\r\n", out);
+	int rc = export_events(&x, r ? r : &all, err);
+	sqlite3_exec(cache_db(c), "COMMIT", NULL, NULL, NULL);
+	fputs("END:VCALENDAR\r\n", out);
+	if (!rc && (fflush(out) || ferror(out)))
+		rc = err_set(err, "writing the calendar failed");
+	return rc;
+}
+
+/* --- Checking a file before libical reads it ------------------------------ */
+
+/* A text's content lines, unfolded, each with the line it starts on. */
+struct lines {
+	const char *p;
+	int line;		/* physical lines read so far */
+	int first;		/* where the current content line starts */
+	struct buf cur;
+};
+
+static void take_line(struct lines *l, size_t skip)
+{
+	size_t n = strcspn(l->p, "\n");
+	size_t keep = n && l->p[n - 1] == '\r' ? n - 1 : n;
+	if (keep > skip)
+		buf_add(&l->cur, l->p + skip, keep - skip);
+	l->p += n + (l->p[n] == '\n');
+	l->line++;
+}
+
+static bool next_line(struct lines *l)
+{
+	if (!*l->p)
+		return false;
+	l->cur.len = 0;
+	buf_add(&l->cur, "", 0);
+	l->first = l->line + 1;
+	take_line(l, 0);
+	while (*l->p == ' ' || *l->p == '\t')
+		take_line(l, 1);
+	return true;
+}
+
+struct level {
+	char *name;
+	int line;
+};
+
+/* What the structure check learns: it refuses a broken nesting, text
+ * outside a VCALENDAR and control characters (libical would drop them
+ * without a word), and notes where each VEVENT of a VCALENDAR begins, to
+ * name the line of an event that is refused. */
+struct scan {
+	struct lines l;
+	struct level stack[MAX_DEPTH];
+	int depth, bad;		/* bad: the line a refusal names */
+	int *vevents;
+	size_t nvevents;
+	bool calendar;
+};
+
+static int scan_begin(struct scan *s, const char *name, char **why)
+{
+	if (s->depth == MAX_DEPTH)
+		return err_set(why, "components nested more than %d deep", MAX_DEPTH);
+	if (!s->depth && strcasecmp(name, "VCALENDAR"))
+		return err_set(why, "BEGIN:%s outside a VCALENDAR", name);
+	if (s->depth == 1 && !strcasecmp(name, "VEVENT")) {
+		s->vevents = xrealloc(s->vevents, (s->nvevents + 1) * sizeof *s->vevents);
+		s->vevents[s->nvevents++] = s->l.first;
+	}
+	s->stack[s->depth++] = (struct level){ .name = xstrdup(name), .line = s->l.first };
+	s->calendar = true;
+	return 0;
+}
+
+static int scan_end(struct scan *s, const char *name, char **why)
+{
+	struct level *top = s->depth ? &s->stack[s->depth - 1] : NULL;
+	if (!top)
+		return err_set(why, "END:%s without a BEGIN", name);
+	if (strcasecmp(top->name, name))
+		return err_set(why, "END:%s where END:%s (of line %d) belongs", name, top->name,
+			       top->line);
+	free(top->name);
+	s->depth--;
+	return 0;
+}
+
+static int scan_content(struct scan *s, char **why)
+{
+	const char *line = s->l.cur.s;
+	int name = (int)strcspn(line, ";:");
+	for (const char *p = line; *p; p++)
+		if ((unsigned char)*p < 0x20 && *p != '\t')
+			return err_set(why, "%.*s holds a control character", name > 40 ? 40 : name,
+				       line);
+	if (!*line)
+		return 0;
+	if (!strncasecmp(line, "BEGIN:", 6))
+		return scan_begin(s, line + 6, why);
+	if (!strncasecmp(line, "END:", 4))
+		return scan_end(s, line + 4, why);
+	return s->depth ? 0 : err_set(why, "text outside BEGIN:VCALENDAR ... END:VCALENDAR");
+}
+
+static int scan_text(struct scan *s, const char *text, char **why)
+{
+	s->l.p = text;
+	while (next_line(&s->l)) {
+		if (scan_content(s, why)) {
+			s->bad = s->l.first;
+			return -1;
+		}
+	}
+	s->bad = s->l.line;
+	if (s->depth)
+		return err_set(why, "the file ends inside BEGIN:%s of line %d",
+			       s->stack[s->depth - 1].name, s->stack[s->depth - 1].line);
+	s->bad = 0;
+	return s->calendar ? 0 : err_set(why, "not an iCalendar file (no BEGIN:VCALENDAR)");
+}
+
+static void scan_free(struct scan *s)
+{
+	while (s->depth)
+		free(s->stack[--s->depth].name);
+	free(s->vevents);
+	free(s->l.cur.s);
+}
+
+/* "name: line N: why", with the file's text made safe for a terminal. */
+static int refuse(char **err, const char *name, int line, const char *why)
+{
+	char *safe = text_sanitize(why, false);
+	if (line > 0)
+		err_set(err, "%s: line %d: %s", name, line, safe);
+	else
+		err_set(err, "%s: %s", name, safe);
+	free(safe);
+	return -1;
+}
+
+/* The first line libical cannot read as a property on its own, or 0:
+ * libical's own messages do not say where they come from. */
+static int bad_property_line(const char *text)
+{
+	struct lines l = { .p = text };
+	int bad = 0;
+	while (!bad && next_line(&l)) {
+		const char *s = l.cur.s;
+		if (!*s || !strncasecmp(s, "BEGIN:", 6) || !strncasecmp(s, "END:", 4)
+		    || s[strlen(s) - 1] == ':')	/* an empty value is no error */
+			continue;
+		icalproperty *p = icalproperty_new_from_string(s);
+		if (p)
+			icalproperty_free(p);
+		else
+			bad = l.first;
+	}
+	free(l.cur.s);
+	return bad;
+}
+
+/* The first X-LIC-ERROR libical left in a component or the ones inside it.
+ * An empty value ("LOCATION:", as Google writes) is valid RFC 5545, but
+ * libical 3.0.16 calls it an error: it only drops the property. */
+static const char *parse_error(icalcomponent *c)
+{
+	const char *e = NULL;
+	for (icalproperty *p = icalcomponent_get_first_property(c, ICAL_XLICERROR_PROPERTY);
+	     p && !e; p = icalcomponent_get_next_property(c, ICAL_XLICERROR_PROPERTY)) {
+		e = icalproperty_get_xlicerror(p);
+		e = strncmp(e, "No value for ", 13) ? e : NULL;
+	}
+	for (icalcomponent *k = icalcomponent_get_first_component(c, ICAL_ANY_COMPONENT);
+	     k && !e; k = icalcomponent_get_next_component(c, ICAL_ANY_COMPONENT))
+		e = parse_error(k);
+	return e;
+}
+
+/* The parsed file, or NULL (and *err) when it is broken. The structure is
+ * checked first: libical accepts text outside a VCALENDAR, drops control
+ * characters, and writes to stderr on an END before its BEGIN. */
+static icalcomponent *parse_checked(const char *text, const char *name, struct scan *s,
+				    char **err)
+{
+	char *why = NULL;
+	if (scan_text(s, text, &why)) {
+		refuse(err, name, s->bad, why);
+		free(why);
+		return NULL;
+	}
+	icalcomponent *root = icalparser_parse_string(text);
+	const char *e = root ? parse_error(root) : "libical cannot read it";
+	if (e) {
+		/* libical's "Removing entire property" is not what happens here */
+		const char *cut = strstr(e, ". Removing entire property:");
+		char *msg = cut ? str_printf("%.*s%s", (int)(cut - e), e, cut + 26) : xstrdup(e);
+		refuse(err, name, bad_property_line(text), msg);
+		free(msg);
+		if (root)
+			icalcomponent_free(root);
+		return NULL;
+	}
+	return root;
+}
+
+/* --- VEVENTs to events ---------------------------------------------------- */
+
+/* Two FNV-1a hashes with different offset bases: 128 bits of the UID, the
+ * same in every cache, so that every cache gives one UID one id. */
+static char *ics_id(const char *uid)
+{
+	uint64_t h[2] = { 0xcbf29ce484222325ULL, 0x84222325cbf29ce4ULL };
+	for (int i = 0; i < 2; i++)
+		for (const unsigned char *p = (const unsigned char *)uid; *p; p++)
+			h[i] = (h[i] ^ *p) * 0x100000001b3ULL;
+	return str_printf("event:ics-%016llx%016llx", (unsigned long long)h[0],
+			  (unsigned long long)h[1]);
+}
+
+/* The id a UID names: noron's own "<event id>@noron", else one from the UID. */
+static char *event_id_of(const char *uid, bool *own)
+{
+	size_t n = strlen(uid), k = strlen("@noron");
+	char *id = n > k && !strcmp(uid + n - k, "@noron")
+		? str_printf("%.*s", (int)(n - k), uid) : NULL;
+	*own = id && id_valid(id) && type_of_id(id) == type_find("event");
+	if (*own)
+		return id;
+	free(id);
+	return ics_id(uid);
+}
+
+static void put_string(cJSON *doc, const char *name, const char *value)
+{
+	if (cJSON_GetObjectItemCaseSensitive(doc, name))
+		cJSON_ReplaceItemInObjectCaseSensitive(doc, name, cJSON_CreateString(value));
+	else
+		cJSON_AddStringToObject(doc, name, value);
+}
+
+/* Sets a field to the text, or removes it when there is none. In a one-line
+ * field an escaped newline (SUMMARY:a\nb) becomes a space. */
+static void put_text(cJSON *doc, const char *name, const char *v, bool one_line)
+{
+	if (!v || !*v) {
+		cJSON_DeleteItemFromObjectCaseSensitive(doc, name);
+		return;
+	}
+	char *s = xstrdup(v);
+	for (char *p = s; one_line && *p; p++)
+		if (*p == '\n')
+			*p = ' ';
+	put_string(doc, name, s);
+	free(s);
+}
+
+/* A DTSTART or DTEND in UTC. A TZID is looked up in the file's VTIMEZONEs,
+ * then in libical's built-in zones; a floating time is taken as UTC. */
+static int time_of(icalproperty *p, icalcomponent *cal, struct icaltimetype *out, char **err)
+{
+	struct icaltimetype t = icalvalue_get_datetimedate(icalproperty_get_value(p));
+	icalparameter *param = icalproperty_get_first_parameter(p, ICAL_TZID_PARAMETER);
+	const char *tzid = param ? icalparameter_get_tzid(param) : NULL;
+	if (!t.is_date && !icaltime_is_utc(t) && tzid) {
+		icaltimezone *tz = icalcomponent_get_timezone(cal, tzid);
+		tz = tz ? tz : icaltimezone_get_builtin_timezone(tzid);
+		tz = tz ? tz : icaltimezone_get_builtin_timezone_from_tzid(tzid);
+		if (!tz)
+			return err_set(err, "unknown time zone '%s'", tzid);
+		t = icaltime_convert_to_zone(icaltime_set_timezone(&t, tz),
+					     icaltimezone_get_utc_timezone());
+	}
+	*out = t;
+	return 0;
+}
+
+static char *when_text(struct icaltimetype t)
+{
+	if (t.is_date)
+		return str_printf("%04d-%02d-%02d", t.year, t.month, t.day);
+	return str_printf("%04d-%02d-%02dT%02d:%02d:%02dZ", t.year, t.month, t.day, t.hour,
+			  t.minute, t.second);
+}
+
+/* start and end. A DATE DTEND is exclusive: the day before is the last
+ * (some writers give DTEND = DTSTART for one day). An end equal to the
+ * start is left out; one before it is kept, for the check to refuse. */
+static int fill_times(cJSON *doc, icalcomponent *ev, icalcomponent *cal, char **err)
+{
+	icalproperty *dtend = icalcomponent_get_first_property(ev, ICAL_DTEND_PROPERTY);
+	icalproperty *dur = icalcomponent_get_first_property(ev, ICAL_DURATION_PROPERTY);
+	icalproperty *dtstart = icalcomponent_get_first_property(ev, ICAL_DTSTART_PROPERTY);
+	struct icaltimetype s, e;
+	if (!dtstart)
+		return err_set(err, "a VEVENT without DTSTART");
+	if (time_of(dtstart, cal, &s, err)
+	    || (dtend && time_of(dtend, cal, &e, err)))
+		return -1;
+	if (!dtend && dur)
+		e = icaltime_add(s, icalproperty_get_duration(dur));
+	if ((dtend || dur) && e.is_date && icaltime_compare_date_only(e, s) > 0)
+		icaltime_adjust(&e, -1, 0, 0, 0);
+	char *start = when_text(s), *end = dtend || dur ? when_text(e) : NULL;
+	put_string(doc, "start", start);
+	size_t n = s.is_date || (end && e.is_date) ? 10 : strlen(start);
+	put_text(doc, "end", end && strncmp(end, start, n) ? end : NULL, true);
+	free(start);
+	free(end);
+	return 0;
+}
+
+static bool list_has(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+	for (const char *p = list; p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL) {
+		p += strspn(p, " ");
+		size_t len = strcspn(p, ",");
+		while (len && p[len - 1] == ' ')
+			len--;
+		if (len == n && !strncasecmp(p, word, n))
+			return true;
+	}
+	return false;
+}
+
+/* The first event kind among the CATEGORIES, any case. Each value is split
+ * at commas again: libical 3.0.16 leaves "a\,b,c" as one value. */
+static const char *kind_of(icalcomponent *ev)
+{
+	const struct field_def *f = field_find(type_find("event"), "kind");
+	for (icalproperty *p = icalcomponent_get_first_property(ev, ICAL_CATEGORIES_PROPERTY); p;
+	     p = icalcomponent_get_next_property(ev, ICAL_CATEGORIES_PROPERTY))
+		for (int i = 0; f->choices[i]; i++)
+			if (list_has(icalproperty_get_categories(p), f->choices[i]))
+				return f->choices[i];
+	return NULL;
+}
+
+/* noron repeats an event on its date every year; other rules (every other
+ * year, the last Sunday of March) keep their first occurrence only. */
+static bool yearly(icalcomponent *ev)
+{
+	icalproperty *p = icalcomponent_get_first_property(ev, ICAL_RRULE_PROPERTY);
+	struct icalrecurrencetype r;
+	if (!p)
+		return false;
+	r = icalproperty_get_rrule(p);
+	return r.freq == ICAL_YEARLY_RECURRENCE && r.interval <= 1
+		&& r.by_day[0] == ICAL_RECURRENCE_ARRAY_MAX
+		&& r.by_year_day[0] == ICAL_RECURRENCE_ARRAY_MAX
+		&& r.by_week_no[0] == ICAL_RECURRENCE_ARRAY_MAX
+		&& r.by_set_pos[0] == ICAL_RECURRENCE_ARRAY_MAX;
+}
+
+/* The fields a VEVENT carries; host, areas and proposal stay as they are. */
+static int fill_event(cJSON *doc, icalcomponent *ev, icalcomponent *cal, char **err)
+{
+	const char *title = icalcomponent_get_summary(ev);
+	put_text(doc, "title", title && *title ? title : "(untitled)", true);
+	const char *kind = kind_of(ev);
+	if (kind || !str_of(doc, "kind"))
+		put_string(doc, "kind", kind ? kind : "meeting");
+	if (fill_times(doc, ev, cal, err))
+		return -1;
+	if (yearly(ev) || str_of(doc, "repeat"))
+		put_string(doc, "repeat", yearly(ev) ? "yearly" : "none");
+	put_text(doc, "location", icalcomponent_get_location(ev), true);
+	put_text(doc, "description", icalcomponent_get_description(ev), false);
+	icalproperty *p = icalcomponent_get_first_property(ev, ICAL_URL_PROPERTY);
+	const char *url = p ? icalproperty_get_url(p) : NULL;
+	bool web = url && (!strncmp(url, "https://", 8) || !strncmp(url, "http://", 7))
+		&& !strchr(url, ' ');
+	put_text(doc, "url", web ? url : NULL, true);
+	return 0;
+}
+
+struct import_ctx {
+	struct cache *c;
+	icalcomponent *cal;
+	struct ical_stats *st;
+	struct store_opts o;
+	const struct scan *scan;
+	size_t nth;		/* VEVENTs met so far */
+};
+
+static int store_event(struct import_ctx *x, cJSON *doc, const cJSON *old, char **err)
+{
+	if (old && record_same_content(old, doc)) {
+		x->st->unchanged++;
+		return 0;
+	}
+	int rc = cache_store(x->c, doc, &x->o, err);
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		x->st->unchanged++;
+	else if (old)
+		x->st->updated++;
+	else
+		x->st->added++;
+	return 0;
+}
+
+/* What stands in for a missing UID (RFC 5545 requires one): the title and
+ * the start, so that a second import finds the event again. */
+static char *uid_key(icalcomponent *ev)
+{
+	const char *summary = icalcomponent_get_summary(ev);
+	icalproperty *p = icalcomponent_get_first_property(ev, ICAL_DTSTART_PROPERTY);
+	char *start = p ? icalproperty_get_value_as_string_r(p) : NULL;
+	char *key = str_printf("%s\n%s", summary ? summary : "", start ? start : "");
+	icalmemory_free_buffer(start);
+	return key;
+}
+
+/* Adds or updates the event of a VEVENT. */
+static int import_event(struct import_ctx *x, icalcomponent *ev, char **err)
+{
+	const char *uid = icalcomponent_get_uid(ev);
+	char *key = uid ? NULL : uid_key(ev);
+	bool own;
+	char *id = event_id_of(uid ? uid : key, &own);
+	struct cache_doc old;
+	int rc = cache_get(x->c, id, &old, err);
+	bool live = rc > 0 && !old.deleted;
+	cJSON *doc = live ? cJSON_Duplicate(old.body, 1) : cJSON_CreateObject();
+	if (!live) {
+		cJSON_AddStringToObject(doc, "_id", id);
+		cJSON_AddStringToObject(doc, "type", "event");
+	}
+	rc = rc < 0 ? -1 : fill_event(doc, ev, x->cal, err);
+	if (!rc && uid && !own)
+		put_string(doc, "uid", uid);
+	if (!rc)
+		rc = store_event(x, doc, live ? old.body : NULL, err);
+	cJSON_Delete(doc);
+	cache_doc_free(&old);
+	free(id);
+	free(key);
+	return rc;
+}
+
+/* Prefixes *err with the line of the VEVENT it is about. */
+static int at_line(char **err, const char *name, int line)
+{
+	char *inner = err ? *err : NULL;
+	if (err)
+		*err = NULL;
+	refuse(err, name, line, inner ? inner : "cannot be stored");
+	free(inner);
+	return -1;
+}
+
+static int import_calendar(struct import_ctx *x, icalcomponent *cal, const char *name,
+			   char **err)
+{
+	x->cal = cal;
+	for (icalcomponent *k = icalcomponent_get_first_component(cal, ICAL_ANY_COMPONENT); k;
+	     k = icalcomponent_get_next_component(cal, ICAL_ANY_COMPONENT)) {
+		icalcomponent_kind kind = icalcomponent_isa(k);
+		int line = kind == ICAL_VEVENT_COMPONENT && x->nth < x->scan->nvevents
+			? x->scan->vevents[x->nth] : 0;
+		x->nth += kind == ICAL_VEVENT_COMPONENT;
+		if (kind == ICAL_VTIMEZONE_COMPONENT)
+			continue;
+		/* An override of one occurrence (RECURRENCE-ID) is not an event of its own. */
+		if (kind != ICAL_VEVENT_COMPONENT
+		    || icalcomponent_get_first_property(k, ICAL_RECURRENCEID_PROPERTY))
+			x->st->skipped++;
+		else if (import_event(x, k, err))
+			return at_line(err, name, line);
+	}
+	return 0;
+}
+
+static int import_root(struct import_ctx *x, icalcomponent *root, const char *name, char **err)
+{
+	if (icalcomponent_isa(root) == ICAL_VCALENDAR_COMPONENT)
+		return import_calendar(x, root, name, err);
+	/* Several VCALENDARs in one file come inside an XROOT. */
+	for (icalcomponent *cal = icalcomponent_get_first_component(root, ICAL_VCALENDAR_COMPONENT);
+	     cal; cal = icalcomponent_get_next_component(root, ICAL_VCALENDAR_COMPONENT))
+		if (import_calendar(x, cal, name, err))
+			return -1;
+	return 0;
+}
+
+int ical_import(struct cache *c, const char *text, const char *name, struct ical_stats *st,
+		char **err)
+{
+	*st = (struct ical_stats){ 0 };
+	if (!strncmp(text, "\xEF\xBB\xBF", 3))
+		text += 3;	/* a byte order mark, as Windows tools write */
+	struct scan s = { 0 };
+	icalcomponent *root = parse_checked(text, name, &s, err);
+	int rc = root ? cache_begin(c, err) : -1;
+	if (!rc) {
+		struct import_ctx x = { .c = c, .st = st, .scan = &s,
+					.o = { .kind = HIST_IMPORT } };
+		rc = import_root(&x, root, name, err);
+		if (rc) {
+			cache_rollback(c);
+			*st = (struct ical_stats){ 0 };
+		} else {
+			rc = cache_commit(c, err);
+		}
+	}
+	if (root)
+		icalcomponent_free(root);
+	scan_free(&s);
+	return rc;
+}
