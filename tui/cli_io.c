@@ -111,6 +111,8 @@ int cmd_export(struct cli *cli, int argc, char **argv)
 static bool is_ical(const char *path, const char *text)
 {
 	size_t n = strlen(path);
+	if (!strncmp(text, "\xEF\xBB\xBF", 3))	/* a byte-order mark */
+		text += 3;
 	while (*text == ' ' || *text == '\n' || *text == '\r' || *text == '\t')
 		text++;
 	return (n > 4 && !strcasecmp(path + n - 4, ".ics")) || !strncasecmp(text, "BEGIN:VCALENDAR", 15);
@@ -128,7 +130,7 @@ static int import_ics(struct cli *cli, const char *text, const char *path)
 		out_text(path, false);
 		printf(": %ld added, %ld updated, %ld unchanged", st.added, st.updated, st.unchanged);
 		if (st.skipped)
-			printf(", %ld skipped (not events)", st.skipped);
+			printf(", %ld skipped (not events, or changes to one occurrence)", st.skipped);
 		putchar('\n');
 	}
 	free(err);
@@ -146,7 +148,7 @@ int cmd_import(struct cli *cli, int argc, char **argv)
 	char *text = file_read_all(path, IMPORT_MAX, &len, &err);
 	struct import_stats st;
 	if (text && strlen(text) != len)
-		err_set(&err, "%s: not a JSON export (it holds NUL bytes)", path);
+		err_set(&err, "%s holds NUL bytes: neither a JSON export nor an iCalendar file", path);
 	if (text && strlen(text) == len && is_ical(path, text))
 		rc = import_ics(cli, text, path);
 	else if (!text || strlen(text) != len || import_json(cli->cache, text, path, &st, &err)) {

@@ -28,9 +28,9 @@
 #   statusv NAME KEY          a member of status --json
 #   ep_doc ID                 the endpoint's document ID (JSON, {} when missing)
 #   ep_fieldv ID FIELD        one field of it, as JSON
-#   same_caches A B           check: A and B export the same records (ids and fields)
+#   same_caches A B           check: A and B hold the same records (ids and fields)
 #   same_as_endpoint NAME     check: NAME's records equal the endpoint's documents
-#   no_duplicates NAME        check: no id twice in NAME's export
+#   no_duplicates NAME        check: no record twice in NAME (by id, or by type and name)
 #   integrity_ok NAME         check: PRAGMA integrity_check is ok
 #   converged DESC NAME...    all of the above for each cache
 #   sc SUBCOMMAND ARGS...     the python helper (see the heredoc below)
@@ -135,22 +135,26 @@ show_last() {
 	fi
 }
 
-# not_ok DESC [DETAIL...]: a failed check; DETAIL lines (or the last run) follow.
+# not_ok DESC [DETAIL...]: a failed check; DETAIL lines follow, else the last
+# run's output (with details, only the last command line).
 not_ok() {
 	FAILED=$((FAILED + 1))
 	echo "not ok - $1"
 	shift
-	if [ $# -gt 0 ]; then
+	if [ $# -gt 0 ] && [ -n "$*" ]; then
 		printf '%s\n' "$@" | _indent
+		echo "#   (last run: $LAST -> exit $RC)"
+	else
+		show_last
 	fi
-	show_last
 }
 
-# check DESC CMD...: CMD succeeds. Its stdout and stderr are shown on failure.
+# check DESC CMD...: CMD succeeds (run in a subshell, so that an eval'd exit
+# ends the check only). Its stdout and stderr are shown on failure.
 check() {
 	local desc=$1
 	shift
-	if "$@" >"$T/why" 2>&1; then
+	if ("$@") >"$T/why" 2>&1; then
 		ok "$desc"
 	else
 		not_ok "$desc" "$(head -c 3000 "$T/why")"
@@ -314,20 +318,18 @@ export_of() {	# export_of NAME FILE: NAME's export (records only matter)
 		echo '{"records": "export failed"}' >"$2"
 }
 
-# Checks that go through check, so their output explains a failure.
+# Checks that go through check, so their output explains a failure. They
+# read the caches' live records with sqlite3 (records of a type noron does not
+# know included, which export leaves out).
 same_caches() {
-	export_of "$1" "$T/exp.$1"
-	export_of "$2" "$T/exp.$2"
-	check "${3:-caches $1 and $2 hold the same records}" sc same-exports "$T/exp.$1" "$T/exp.$2"
+	check "${3:-caches $1 and $2 hold the same records}" sc same-exports "$T/$1.db" "$T/$2.db"
 }
 same_as_endpoint() {
-	export_of "$1" "$T/exp.$1"
 	check "${2:-cache $1 equals the endpoint (ids and fields)}" \
-		sc same-endpoint "$T/exp.$1" "${3:-$DB}" "$SEED_JSON"
+		sc same-endpoint "$T/$1.db" "${3:-$DB}" "$SEED_JSON"
 }
 no_duplicates() {
-	export_of "$1" "$T/exp.$1"
-	check "${2:-cache $1: no id twice}" sc no-dups "$T/exp.$1" "$T/$1.db"
+	check "${2:-cache $1: no record twice}" sc no-dups "$T/$1.db"
 }
 integrity_ok() {
 	check "${2:-cache $1: PRAGMA integrity_check is ok}" sc integrity "$T/$1.db"
@@ -347,8 +349,7 @@ converged() {
 	local desc=$1 n exps=() st bad=
 	shift
 	for n in "$@"; do
-		export_of "$n" "$T/exp.$n"
-		exps+=("$T/exp.$n")
+		exps+=("$T/$n.db")
 		st=$(NORON_CONFIG="$T/$n.cfg" "$NORON" --db "$T/$n.db" status --json 2>&1 </dev/null |
 			tr -d ' \t\n' | sed -n 's/.*"unsynced":\([0-9]*\),"conflicts":\([0-9]*\),.*/\1\/\2/p')
 		[ "$st" = 0/0 ] || bad="$bad $n has $st unsynced/conflicts;"
@@ -390,6 +391,17 @@ sync__write_helper() {
 import json, os, random, sqlite3, sys, urllib.error, urllib.parse, urllib.request
 
 def load_export(path):
+    """the records of an export file, or the live records of a cache (*.db)"""
+    if path.endswith(".db"):
+        c = sqlite3.connect("file:%s?mode=ro" % path, uri=True, timeout=30)
+        rows = c.execute("select id, body from docs where deleted = 0 order by n").fetchall()
+        c.close()
+        out = []
+        for i, body in rows:
+            r = json.loads(body)
+            r["_id"] = i
+            out.append(r)
+        return out
     with open(path, encoding="utf-8") as f:
         d = json.load(f)
     recs = d["records"] if isinstance(d, dict) else d
@@ -463,25 +475,35 @@ def cmd_same_endpoint(exp, url, seedfile):
     ok = diff_maps(cache, ep, "cache", "endpoint")
     return ok and not bad
 
-def cmd_no_dups(exp, db):
-    recs = load_export(exp)
+def cmd_no_dups(db):
+    """no id twice, and no two live records of a type with the same name,
+    title or topic (one record that arrived twice under two ids)"""
+    recs = load_export(db)
     bad = dups(recs)
-    c = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
-    twice = c.execute("select id, count(*) from docs group by id having count(*) > 1").fetchall()
-    live = c.execute("select count(*) from docs where deleted = 0").fetchone()[0]
+    seen, twice = {}, []
+    for r in recs:
+        key = (r.get("type"), r.get("name") or r.get("title") or r.get("topic"))
+        if key[1] is None:
+            continue
+        if key in seen:
+            twice.append((seen[key], r["_id"]))
+        seen[key] = r["_id"]
     if bad or twice:
-        print("ids twice:", bad[:10], twice[:10])
+        print("ids twice:", bad[:10], "the same record under two ids:", twice[:10])
         return False
-    if live != len(recs):
-        print("the cache has %d live records but exports %d" % (live, len(recs)))
-        return False
-    print("%d records, each id once" % len(recs))
+    print("%d records, each once" % len(recs))
     return True
 
 def cmd_integrity(db):
+    """PRAGMA integrity_check is ok; prints it with the live and unsynced records"""
     c = sqlite3.connect("file:%s?mode=ro" % db, uri=True, timeout=30)
     r = [x[0] for x in c.execute("pragma integrity_check")]
-    print(r[:5])
+    try:
+        live, dirty = c.execute("select count(*), coalesce(sum(dirty), 0) from docs where deleted = 0").fetchone()
+        cp = c.execute("select group_concat(last_seq) from sync_state").fetchone()[0]
+    except sqlite3.Error as e:
+        live, dirty, cp = "?", str(e), None
+    print("%s; %s records, %s unsynced, checkpoint %s" % ("; ".join(r[:5]), live, dirty, cp or "none"))
     return r == ["ok"]
 
 def cmd_get(path):
@@ -578,29 +600,23 @@ def cmd_ids(path):
         print(r["_id"])
     return True
 
-def cmd_contains(exp, path):
-    """every record of the export file `path` is in `exp` with the same fields"""
-    have = {r["_id"]: r for r in load_export(exp)}
-    want = load_export(path)
+def contained(have, want, where):
     missing = [r["_id"] for r in want if r["_id"] not in have]
-    differ = [r["_id"] for r in want if r["_id"] in have
-              and fields(have[r["_id"]]) != fields(r)]
+    differ = [r["_id"] for r in want if r["_id"] in have and fields(have[r["_id"]]) != fields(r)]
     if missing or differ:
-        print("%d missing %s, %d differ %s" % (len(missing), missing[:5], len(differ), differ[:5]))
+        print("%s: %d missing %s, %d differ %s" % (where, len(missing), missing[:5], len(differ), differ[:5]))
         return False
-    print("all %d there" % len(want))
+    print("%s: all %d there" % (where, len(want)))
     return True
 
-def cmd_ep_contains(url, path):
-    ep = endpoint_docs(url)
-    want = load_export(path)
-    missing = [r["_id"] for r in want if r["_id"] not in ep]
-    differ = [r["_id"] for r in want if r["_id"] in ep and fields(ep[r["_id"]]) != fields(r)]
-    if missing or differ:
-        print("%d missing %s, %d differ %s" % (len(missing), missing[:5], len(differ), differ[:5]))
-        return False
-    print("all %d there" % len(want))
-    return True
+def cmd_contains(exp, *paths):
+    """every record of the export files `paths` is in `exp` with the same fields"""
+    have = {r["_id"]: r for r in load_export(exp)}
+    return all([contained(have, load_export(p), p) for p in paths])
+
+def cmd_ep_contains(url, *paths):
+    have = endpoint_docs(url)
+    return all([contained(have, load_export(p), p) for p in paths])
 
 def read_field(src, id, field):
     if src.startswith("http://") or src.startswith("https://"):
@@ -609,7 +625,14 @@ def read_field(src, id, field):
                                         timeout=30) as r:
                 doc = json.load(r)
         except urllib.error.HTTPError as e:
-            return "DELETED" if e.code == 404 and json.load(e).get("reason") == "deleted" else "MISSING"
+            if e.code != 404:
+                raise
+            # PouchDB answers "missing" for a deleted document too: ask _all_docs
+            q = urllib.parse.quote(json.dumps([id]))
+            with urllib.request.urlopen(src.rstrip("/") + "/_all_docs?keys=" + q, timeout=30) as r:
+                rows = json.load(r)["rows"]
+            gone = rows and (rows[0].get("value") or {}).get("deleted") is True
+            return "DELETED" if gone else "MISSING"
     else:
         c = sqlite3.connect("file:%s?mode=ro" % src, uri=True, timeout=30)
         row = c.execute("select body, deleted from docs where id = ?", (id,)).fetchone()
@@ -660,7 +683,27 @@ def cmd_ep_deleted(url, id):
     print(rows)
     return len(rows) == 1 and rows[0].get("value", {}).get("deleted") is True
 
+def cmd_kept(db, id, field, want, dirty="1", url=None):
+    """the cache db holds field == want (a string) in id, dirty as given, and
+    passes integrity_check; with url, the endpoint holds want too"""
+    if url:
+        v = read_field(url, id, field)
+        print("endpoint: %s=%s" % (field, json.dumps(v, ensure_ascii=False)))
+        if v != want:
+            return False
+    c = sqlite3.connect("file:%s?mode=ro" % db, uri=True, timeout=30)
+    integ = [x[0] for x in c.execute("pragma integrity_check")]
+    row = c.execute("select body, dirty, deleted, rejected from docs where id = ?", (id,)).fetchone()
+    if not row:
+        print("no record %s; integrity %s" % (id, integ[:3]))
+        return False
+    v = json.loads(row[0]).get(field)
+    print("%s=%s dirty=%s deleted=%s rejected=%s integrity=%s" % (
+        field, json.dumps(v, ensure_ascii=False), row[1], row[2], row[3], integ[:3]))
+    return v == want and str(row[1]) == dirty and not row[2] and integ == ["ok"]
+
 CMDS = {
+    "kept": cmd_kept,
     "field": cmd_field, "all-have": cmd_all_have, "converged": cmd_converged,
     "ep-deleted": cmd_ep_deleted,
     "same-exports": cmd_same_exports, "same-endpoint": cmd_same_endpoint,

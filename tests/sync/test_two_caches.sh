@@ -44,6 +44,23 @@ synced A
 synced B
 same_caches A B "fresh caches agree (seed included)"
 
+# ------------------------------------------------------------------ documents of a newer noron
+FUT=person:00000000000000000000000000f0f0f0
+code=$(curl -s --noproxy '*' -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
+	--data-binary '{"docs": [{"_id": "'$FUT'", "type": "person", "name": "Future Person", "institution": "institution:nb-no", "x_future": {"since": 2, "tags": ["a", "b"]}, "created_at": "2020-01-01T00:00:00Z", "updated_at": "2020-01-01T00:00:00Z", "updated_by": "newer@nb-no"}, {"_id": "gadget:1", "type": "gadget", "name": "A type this noron does not know", "created_at": "2020-01-01T00:00:00Z", "updated_at": "2020-01-01T00:00:00Z", "updated_by": "newer@nb-no"}]}' \
+	"$DB/_bulk_docs")
+check "documents of a newer noron are on the endpoint (201)" test "$code" = 201
+synced A
+nr A set "$FUT" role="Edited by an older noron"
+expect_rc 0 "A edits the record that has an unknown field"
+synced A
+fieldis "unknown field: A's edit reached the endpoint" '"Edited by an older noron"' "$FUT" role @
+fieldis "unknown field: it is passed through unchanged" '{"since":2,"tags":["a","b"]}' "$FUT" x_future A @
+fieldis "unknown type: A keeps the document" '"A type this noron does not know"' gadget:1 name A
+check "unknown type: it is still on the endpoint" sc all-have '"A type this noron does not know"' gadget:1 name "$DB"
+synced B
+fieldis "unknown field and type: B has them too" '{"since":2,"tags":["a","b"]}' "$FUT" x_future B
+
 # ------------------------------------------------------------------ A -> B
 nr A add person name="Åsa Example" institution=kb-se role=Developer email=asa@example.org
 expect_rc 0 "A adds a person"
@@ -200,6 +217,19 @@ synced B 0 "edit vs delete, edit first: B syncs"
 synced A 0 "edit vs delete, edit first: A syncs"
 both_have "edit taken over the delete" event:2012-it-managers-mo-i-rana location '"Mo i Rana (A)"'
 converged "edit vs delete, edit first" A B
+
+# ------------------------------------------------------------------ edit on A, delete on B, the delete kept
+nr A set event:2011-noron-oslo description="Edited by A, deleted by B"
+nr B delete event:2011-noron-oslo
+synced A 0 "edit vs delete, delete kept: A syncs its edit"
+synced B 3 "edit vs delete, delete kept: B's sync reports a conflict"
+nr B resolve event:2011-noron-oslo mine
+expect_rc 0 "B keeps its delete (mine)"
+synced B 0 "edit vs delete, delete kept: B pushes the delete"
+synced A 0 "edit vs delete, delete kept: A syncs"
+fieldis "edit vs delete, delete kept: the record is deleted in A, B and on the endpoint" \
+	DELETED event:2011-noron-oslo title A B @
+converged "edit vs delete, delete kept" A B
 
 # ------------------------------------------------------------------ id lists as sets, votes per institution
 nr A add project title="Set merge" status=idea areas=storage,metadata institutions=kb-se
