@@ -144,17 +144,6 @@ static cJSON *current_area(struct pane *p)
 	return rlist_current(&a->list, p->ui);
 }
 
-static int add_linked(void *ctx, const struct cache_row *row)
-{
-	struct tblock *tb = ctx;
-	char *label = record_label(row->body);
-	char *line = str_printf("  %s", label);
-	tblock_add(tb, ATTR_PLAIN, line);
-	free(line);
-	free(label);
-	return 0;
-}
-
 static void standing_lines(struct pane *p, struct tblock *tb, const char *area)
 {
 	struct areas *a = p->state;
@@ -186,7 +175,7 @@ static void area_extra(struct pane *p, struct tblock *tb, const cJSON *doc)
 		char *head = str_printf("%c%s", toupper((unsigned char)t->plural[0]), t->plural + 1);
 		tblock_add(tb, theme_attr(ROLE_HEADER), head);
 		free(head);
-		cache_linked(p->ui->cache, record_id(doc), t, 20, add_linked, tb, NULL);
+		cache_linked(p->ui->cache, record_id(doc), t, 20, tblock_add_row, tb, NULL);
 		if (tb->n - before == 2) {	/* nothing linked: drop the head */
 			free(tb->lines[--tb->n]);
 			free(tb->lines[--tb->n]);

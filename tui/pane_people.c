@@ -10,24 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int add_linked(void *ctx, const struct cache_row *row)
-{
-	struct tblock *tb = ctx;
-	char *label = record_label(row->body);
-	char *line = str_printf("  %s", label);
-	tblock_add(tb, ATTR_PLAIN, line);
-	free(line);
-	free(label);
-	return 0;
-}
-
 static void people_extra(struct pane *p, struct tblock *tb, const cJSON *doc)
 {
 	if (strcmp(record_type(doc)->name, "institution"))
 		return;
 	tblock_add(tb, ATTR_PLAIN, "");
 	tblock_add(tb, theme_attr(ROLE_HEADER), "People");
-	cache_linked(p->ui->cache, record_id(doc), type_find("person"), 50, add_linked, tb, NULL);
+	cache_linked(p->ui->cache, record_id(doc), type_find("person"), 50, tblock_add_row, tb, NULL);
 }
 
 static void people_open(struct pane *p)

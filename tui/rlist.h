@@ -46,6 +46,8 @@ struct tblock {
 };
 void tblock_add(struct tblock *tb, int attr, const char *text);
 void tblock_record(struct tblock *tb, struct ui *ui, const cJSON *doc);
+/* Adds a record's name as an indented line (a cache_row_fn over a tblock). */
+int tblock_add_row(void *ctx, const struct cache_row *row);
 void tblock_draw(struct tblock *tb, struct rect r, int *scroll);
 void tblock_free(struct tblock *tb);
 

@@ -81,3 +81,14 @@ void tblock_free(struct tblock *tb)
 	free(tb->attrs);
 	*tb = (struct tblock){ 0 };
 }
+
+int tblock_add_row(void *ctx, const struct cache_row *row)
+{
+	struct tblock *tb = ctx;
+	char *label = record_label(row->body);
+	char *line = str_printf("  %s", label);
+	tblock_add(tb, ATTR_PLAIN, line);
+	free(line);
+	free(label);
+	return 0;
+}
