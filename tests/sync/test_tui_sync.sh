@@ -1,0 +1,72 @@
+#!/bin/bash
+# Guards the full-screen interface's sync: S runs it in a child process, so
+# keys are answered while a slow endpoint answers a byte at a time; the
+# status line shows it running and then its result; the lists show what the
+# sync brought.
+
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/endpoint.sh"
+. "$here/proxy.sh"
+command -v tmux >/dev/null || { echo "SKIP: tmux is missing"; exit 77; }
+NORON=${NORON:-/tmp/bsync/noron}
+T=$(mktemp -d "${TMPDIR:-/tmp}/noron-tuisync.XXXXXX")
+SOCK="$T/sock"
+cleanup() { tmux -S "$SOCK" kill-server 2>/dev/null; proxy_stop; endpoint_stop; rm -rf "$T"; }
+trap cleanup EXIT
+PASSED=0 FAILED=0
+ok() { echo "ok - $1"; PASSED=$((PASSED + 1)); }
+not_ok() { echo "not ok - $1"; FAILED=$((FAILED + 1)); }
+screen() { tmux -S "$SOCK" capture-pane -p -t t 2>/dev/null; }
+# wait_for TEXT SECONDS: polls the screen until TEXT shows or time is up.
+wait_for() {
+	local deadline=$((SECONDS + ${2:-10}))
+	while [ $SECONDS -le $deadline ]; do
+		screen | grep -qF -- "$1" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+check_screen() { if wait_for "$1" "${3:-10}"; then ok "$2"; else not_ok "$2 (no '$1' on screen)"; screen | sed 's/^/#   /'; fi; }
+
+endpoint_start
+DB=$(endpoint_db noron)
+# Cache A puts a record on the endpoint for B's sync to bring in.
+printf 'url = %s\n' "$DB" >"$T/config-a"
+NORON_CONFIG="$T/config-a" "$NORON" --db "$T/a.db" add project title="Shared web archive index" \
+	status=ongoing >/dev/null
+NORON_CONFIG="$T/config-a" "$NORON" --db "$T/a.db" sync >/dev/null 2>&1 \
+	&& ok "cache A synced a new project" || not_ok "cache A synced a new project"
+
+# B reaches the endpoint through a proxy that sends _changes a byte at a time.
+proxy_start "$ENDPOINT_URL" "slow-body _changes 1"
+printf 'url = %s/noron\ninstitution = kb-se\n' "$PROXY_URL" >"$T/config-b"
+tmux -S "$SOCK" -f /dev/null new-session -d -s t -x 100 -y 30 \
+	"env -i PATH=$PATH HOME=$T TERM=xterm-256color LANG=C.UTF-8 NORON_CONFIG=$T/config-b $NORON --db $T/b.db"
+check_screen "1 Areas" "the interface opens"
+tmux -S "$SOCK" send-keys -t t S
+check_screen "sync started" "S starts a sync and says so on the status line" 5
+# While the slow answer trickles in, keys are answered at once.
+tmux -S "$SOCK" send-keys -t t 6
+if wait_for "Kungliga biblioteket" 3 && screen | grep -qF "syncing"; then
+	ok "keys are answered while the sync runs (pane 6 drawn, still syncing)"
+else
+	not_ok "keys are answered while the sync runs"
+	screen | sed 's/^/#   /'
+fi
+tmux -S "$SOCK" send-keys -t t 3
+check_screen "3 Projects" "another pane switch while syncing" 3
+check_screen "synced:" "the result shows on the status line" 120
+check_screen "Shared web archive index" "the list shows what the sync brought" 5
+if [ "$(tmux -S "$SOCK" display -p -t t '#{pane_dead}')" = 0 ]; then
+	ok "the interface is still running"
+else
+	not_ok "the interface is still running"
+fi
+# A failing endpoint: one clear line, and the interface stays.
+proxy_mode 500
+tmux -S "$SOCK" send-keys -t t S
+check_screen "sync failed" "a failed sync is reported on the status line" 60
+tmux -S "$SOCK" send-keys -t t q
+sleep 0.3
+echo "$PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]
