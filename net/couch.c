@@ -30,8 +30,8 @@ static int status_error(struct http *h, const struct http_resp *r, const char *w
 		err_set(err, "%s refused the user name or password (%s): check user and password "
 			"or password_command in the config", http_url(h), why);
 	else if (r->status == 403)
-		err_set(err, "%s: not allowed to %s (%s): ask the endpoint's administrator",
-			http_url(h), what, why);
+		err_set(err, "%s: %s was refused (%s): ask the endpoint's administrator for "
+			"access", http_url(h), what, why);
 	else
 		err_set(err, "%s: %s failed (%s)", http_url(h), what, why);
 	free(why);

@@ -220,8 +220,10 @@ static int push(struct round *rd, char **err)
 	return 0;
 }
 
-/* A database that lost our checkpoint was recreated or reset: everything
- * is pulled and pushed again rather than silently missed. */
+/* A database that lost our checkpoint document was recreated or reset:
+ * everything is pulled and pushed again rather than silently missed. The
+ * document is written before the first pull, so a round cut short still
+ * leaves it there. */
 static int check_reset(struct round *rd, char **rev, char **err)
 {
 	char *remote = NULL;
@@ -238,6 +240,11 @@ static int check_reset(struct round *rd, char **rev, char **err)
 		} else if (!rc) {
 			rc = cache_commit(rd->c, err);
 		}
+	}
+	if (!rc && !remote) {
+		free(*rev);
+		rc = couch_put_checkpoint(rd->h, rd->checkpoint, "0", NULL, err)
+			|| couch_get_checkpoint(rd->h, rd->checkpoint, &remote, rev, err) ? -1 : 0;
 	}
 	free(local);
 	free(remote);
@@ -286,7 +293,7 @@ static int open_endpoint(struct round *rd, const struct config *cfg, const char 
 		return -1;
 	struct http_opts ho = { .user = cfg->user, .password = pw, .ca_file = cfg->ca_file,
 				.allow_http = cfg->allow_http, .verbose = rd->o->verbose,
-				.retries = 4, .max_wait_ms = 8000, .max_body = 256 << 20 };
+				.retries = 4, .max_wait_ms = 8000, .max_body = 64 << 20 };
 	int rc = http_open(&rd->h, url, &ho, err);
 	free(pw);	/* the connection keeps its own copy */
 	return rc;

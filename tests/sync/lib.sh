@@ -23,16 +23,20 @@
 #   ok DESC / not_ok DESC     a passed / failed check; check DESC CMD... runs CMD
 #   expect_rc N [DESC]        the last run exited with N
 #   expect_one_line_error TEXT...  exit 1, one line on stderr naming each TEXT, "noron: " first
-#   rec NAME ID               NAME's record ID as JSON (show --json) on stdout
-#   fieldv NAME ID FIELD      one field of it, as JSON (null when absent)
-#   statusv NAME KEY          a member of status --json
-#   ep_doc ID                 the endpoint's document ID (JSON, {} when missing)
-#   ep_fieldv ID FIELD        one field of it, as JSON
+#   rec NAME ID               NAME's record ID as noron show --json prints it
+#   statusv NAME KEY          a member of NAME's status --json
+#   fieldv NAME ID FIELD      a field of NAME's record ID as compact JSON, read with sqlite3
+#                             (DELETED for a tombstone, MISSING when there is none)
+#   ep_fieldv ID FIELD        the same on the endpoint; ep_doc ID: the endpoint's document
+#   fieldis DESC JSON ID FIELD NAME|@...   check: each cache NAME (@: the endpoint) has
+#                             FIELD = JSON ({"set": [...]}: a list in any order)
+#   unsynced_is NAME N        check: status counts N unsynced edits
 #   same_caches A B           check: A and B hold the same records (ids and fields)
 #   same_as_endpoint NAME     check: NAME's records equal the endpoint's documents
 #   no_duplicates NAME        check: no record twice in NAME (by id, or by type and name)
 #   integrity_ok NAME         check: PRAGMA integrity_check is ok
-#   converged DESC NAME...    all of the above for each cache
+#   converged DESC NAME...    check: the caches and the endpoint hold the same records, each
+#                             once, and nothing is unsynced or in conflict
 #   sc SUBCOMMAND ARGS...     the python helper (see the heredoc below)
 #   finish                    the secrets check, then "N passed, N failed" and the exit code
 

@@ -103,7 +103,8 @@ while [ "$kills" -lt "$KILLS" ] && [ "$tries" -lt $((KILLS * 4)) ]; do
 		if [ "${AFTER_UNSYNCED:-0}" -le 1 ]; then
 			ok "pull kill $kills: the pulled records are not unsynced edits ($AFTER_UNSYNCED: K$i's own)"
 		else
-			not_ok "pull kill $kills: only K$i's own record is unsynced, not $AFTER_UNSYNCED pulled ones"
+			not_ok "pull kill $kills: only K$i's own record is unsynced, not $AFTER_UNSYNCED pulled ones" \
+				"after the kill the cache has $AFTER_UNSYNCED unsynced records, checkpoint $AFTER_CP"
 		fi
 		;;
 	0)

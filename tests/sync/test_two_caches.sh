@@ -4,8 +4,9 @@
 # included, no duplicates); edits of different fields merge in either order;
 # the same field changed twice is a conflict that loses nothing and resolves
 # either way; an edit against a delete is a conflict; id lists merge as sets
-# and votes per institution; an edit made during a sync stays unsynced; a
-# second sync changes nothing.
+# and votes per institution; documents of a newer noron (an unknown type, an
+# unknown field) are kept and passed through; an edit made during a sync
+# stays unsynced; a second sync changes nothing.
 # Exit 0 all passed, 1 something failed, 77 skipped (no node/PouchDB Server,
 # python3 or curl).
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
