@@ -123,15 +123,28 @@ struct month {
 	char kind[32];		/* M C W V D: meeting, conference, workshop, visit, deadline */
 };
 
+/* Days from one YYYY-MM-DD to another (the first ten characters of each). */
+static long days_between(const char *a, const char *b)
+{
+	struct tm x = { .tm_hour = 12 }, y = { .tm_hour = 12 };
+	if (!strptime(a, "%Y-%m-%d", &x) || !strptime(b, "%Y-%m-%d", &y))
+		return 0;
+	return (long)(timegm(&y) - timegm(&x)) / 86400;
+}
+
 static int note_day(void *ctx, const struct cache_row *row)
 {
 	struct month *m = ctx;
 	int day = row->occurs && strlen(row->occurs) >= 10 ? atoi(row->occurs + 8) : 0;
 	const cJSON *kind = cJSON_GetObjectItemCaseSensitive(row->body, "kind");
-	if (day < 1 || day > 31)
-		return 0;
-	if (!m->count[day]++)
-		m->kind[day] = cJSON_IsString(kind) ? (char)(kind->valuestring[0] - 32) : '*';
+	const cJSON *start = cJSON_GetObjectItemCaseSensitive(row->body, "start");
+	const cJSON *end = cJSON_GetObjectItemCaseSensitive(row->body, "end");
+	long span = cJSON_IsString(start) && cJSON_IsString(end)
+		? days_between(start->valuestring, end->valuestring) : 0;
+	/* Every day an event lasts is marked, up to the month's end. */
+	for (long d = day; d >= 1 && d <= 31 && d <= day + (span > 0 ? span : 0); d++)
+		if (!m->count[d]++)
+			m->kind[d] = cJSON_IsString(kind) ? (char)(kind->valuestring[0] - 32) : '*';
 	return 0;
 }
 
@@ -214,7 +227,7 @@ static int agenda_row(void *ctx, const struct cache_row *row)
 	draw_text(ac->r.y + ac->row, ac->r.x, ac->r.w, line,
 		  sel ? theme_attr(ROLE_SELECTED) : ATTR_PLAIN);
 	if (sel)
-		move(ac->r.y + ac->row, ac->r.x);
+		c->sel_y = ac->r.y + ac->row, c->sel_x = ac->r.x;
 	ac->row++;
 	free(line);
 	free(label);
@@ -242,6 +255,8 @@ static void draw_agenda(struct pane *p, struct rect r)
 	free(to);
 	if (!c->agenda_n)
 		draw_text(r.y, r.x, r.w, "no events from this day on (a adds one)", theme_attr(ROLE_DIM));
+	if (c->in_agenda)
+		move(c->sel_y, c->sel_x);	/* the cursor on the selected event */
 }
 
 /* The first day (Monday) of the selected week, as y/m/d. */

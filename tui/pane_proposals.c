@@ -37,6 +37,7 @@ struct proposals {
 	int filter, sort;
 	long to_triage, accepted;
 	char *institution;	/* asked for when the config has none */
+	char *hint;		/* how to keep a typed institution, said after the vote */
 };
 
 static struct proposals *state(struct pane *p)
@@ -171,8 +172,10 @@ static const char *institution(struct pane *p)
 		free(id);
 		id = NULL;
 	} else if (typed) {
-		ui_message(p->ui, false, "voting for %s; add 'institution = %s' to "
-			   "~/.config/noron/config to keep it", code, code);
+		free(pr->hint);
+		pr->hint = str_printf("; voting for %s: add 'institution = %s' to %s to keep it",
+				      code, code, p->ui->cfg->path ? p->ui->cfg->path
+				      : "~/.config/noron/config");
 	}
 	free(typed);
 	return pr->institution = id;
@@ -235,10 +238,12 @@ static void triage(struct pane *p, enum triage_act act, int vote)
 		if (triage_apply(p->ui->cache, ids, n, &t, &err)) {
 			ui_message(p->ui, true, "%s", err);
 		} else {
-			ui_message(p->ui, false, "%d proposal%s: %s (u undoes)", n, n == 1 ? "" : "s",
+			ui_message(p->ui, false, "%d proposal%s: %s (u undoes)%s", n, n == 1 ? "" : "s",
 				   act == TRIAGE_VOTE ? "voted" : filter_names[act == TRIAGE_REVIEW ? 0
 				   : act == TRIAGE_ACCEPT ? 2 : act == TRIAGE_DECLINE ? 3
-				   : act == TRIAGE_DEFER ? 4 : 5]);
+				   : act == TRIAGE_DEFER ? 4 : 5], pr->hint ? pr->hint : "");
+			free(pr->hint);
+			pr->hint = NULL;
 			cJSON_Delete(pr->marks);
 			pr->marks = cJSON_CreateArray();
 			ui_reload(p->ui);
@@ -293,14 +298,20 @@ static bool proposals_action(struct pane *p, enum action a)
 		return true;
 	case ACT_STATUS_FILTER: {
 		int f = prompt_choose(p->ui, "show", filter_names, 6, pr->filter);
-		if (f >= 0)
-			pr->filter = f, l->cursor = l->top = 0, apply_view(p);
+		if (f >= 0) {
+			pr->filter = f, l->cursor = l->top = 0;
+			free(l->cursor_id), l->cursor_id = NULL;
+			apply_view(p);
+		}
 		return true;
 	}
 	case ACT_SORT: {
 		int s = prompt_choose(p->ui, "sort by", sort_names, 3, pr->sort);
-		if (s >= 0)
-			pr->sort = s, l->cursor = l->top = 0, apply_view(p);
+		if (s >= 0) {
+			pr->sort = s, l->cursor = l->top = 0;
+			free(l->cursor_id), l->cursor_id = NULL;
+			apply_view(p);
+		}
 		return true;
 	}
 	case ACT_BACK:
@@ -352,6 +363,7 @@ static void proposals_close(struct pane *p)
 	instcols_free(&pr->ic);
 	cJSON_Delete(pr->marks);
 	free(pr->institution);
+	free(pr->hint);
 	free(pr);
 	listpane_close(p);
 }

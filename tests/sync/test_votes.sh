@@ -41,7 +41,7 @@ PP=$(tr -d '\n' <"$OUT")
 synced A 0 "A pushes the proposal"
 synced B 0 "B pulls the proposal"
 fieldis "B has the proposal" '"Shared WARC validation"' "$PP" title B @
-fieldis "the proposal has no votes yet" MISSING "$PP" votes A B @
+fieldis "the proposal has no votes yet" null "$PP" votes A B @
 
 # ------------------------------------------------------------------ offline votes: A +1, B -1
 nr A triage "$PP" vote +1
