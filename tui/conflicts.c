@@ -129,8 +129,12 @@ static void draw(struct screen *s)
 	struct rect det = { .y = 2 + list_h, .x = 2, .h = r.h - 3 - list_h, .w = r.w - 4 };
 	tblock_draw(&tb, det, &s->scroll);
 	tblock_free(&tb);
-	draw_text(ui->rows - 1, 0, ui->cols, " j/k move  m keep mine  t take theirs  f field by "
-		  "field  E edit  Enter open  q close ", theme_attr(ROLE_STATUS));
+	if (ui->message)	/* what the last key did */
+		draw_text(ui->rows - 1, 0, ui->cols, ui->message,
+			  theme_attr(ui->message_error ? ROLE_ERROR : ROLE_STATUS));
+	else
+		draw_text(ui->rows - 1, 0, ui->cols, " j/k move  m keep mine  t take theirs  f field "
+			  "by field  E edit  Enter open  q close ", theme_attr(ROLE_STATUS));
 	move(1 + s->cursor - top, 2);
 	refresh();
 }
@@ -235,6 +239,10 @@ void conflicts_show(struct ui *ui)
 		int key = ui_wait_key(ui);
 		if (key == 'q' || key == 27 || key == 3 || key == -1)
 			break;
+		if (key != KEY_RESIZE) {
+			free(ui->message);
+			ui->message = NULL;
+		}
 		if (key == 'j' || key == KEY_DOWN)
 			s.cursor += s.cursor + 1 < s.n, s.scroll = 0;
 		else if (key == 'k' || key == KEY_UP)

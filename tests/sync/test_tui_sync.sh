@@ -67,6 +67,38 @@ proxy_mode 500
 tmux -S "$SOCK" send-keys -t t S
 check_screen "sync failed" "a failed sync is reported on the status line" 60
 tmux -S "$SOCK" send-keys -t t q
+tmux -S "$SOCK" kill-server 2>/dev/null
+
+# The Conflicts screen: A and B change one field differently; B's sync
+# leaves a conflict that C shows with base, mine and theirs, and t settles.
+proxy_mode pass
+A="env NORON_CONFIG=$T/config-a $NORON --db $T/a.db"
+printf 'url = %s\n' "$DB" >"$T/config-b2"
+B="env NORON_CONFIG=$T/config-b2 $NORON --db $T/b.db"
+$B sync >/dev/null 2>&1
+$A set area:storage title="Storage at A" >/dev/null
+$B set area:storage title="Storage at B" >/dev/null
+$A sync >/dev/null 2>&1
+$B sync >/dev/null 2>&1
+[ $? -eq 3 ] && ok "B's sync leaves a conflict (exit 3)" || not_ok "B's sync leaves a conflict (exit 3)"
+tmux -S "$SOCK" -f /dev/null new-session -d -s t -x 100 -y 30 \
+	"env -i PATH=$PATH HOME=$T TERM=xterm-256color LANG=C.UTF-8 NORON_CONFIG=$T/config-b2 $NORON --db $T/b.db"
+check_screen "1 conflict" "the status line counts the conflict"
+tmux -S "$SOCK" send-keys -t t C
+check_screen "conflict  area:storage" "C lists the conflict"
+check_screen "mine   Storage at B" "C shows mine"
+check_screen "theirs Storage at A" "C shows theirs"
+check_screen "base   Storage" "C shows the base"
+tmux -S "$SOCK" send-keys -t t t
+check_screen "took theirs" "t takes theirs"
+check_screen "nothing to resolve" "the conflict is gone from the list"
+tmux -S "$SOCK" send-keys -t t q
+if $B show area:storage | grep -q "Storage at A"; then
+	ok "the cache holds theirs"
+else
+	not_ok "the cache holds theirs"
+fi
+tmux -S "$SOCK" send-keys -t t q
 sleep 0.3
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]
