@@ -343,7 +343,7 @@ static void main_loop(struct ui *ui)
 		/* Take every key already typed (a resize arrives as a key too),
 		 * then draw once. */
 		int key, n = 0;
-		while (!ui->quit && (key = ui_getkey(ui)) != -2) {
+		while (!ui->quit && !got_signal && (key = ui_getkey(ui)) != -2) {
 			handle_key(ui, key);
 			n++;
 		}
