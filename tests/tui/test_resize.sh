@@ -30,9 +30,11 @@ storm()
 STORM_SEED=42
 
 # The number of lines holding anything.
-filled_lines()
+# The screen holds exactly one line with text. tmux reflows the old screen
+# on a resize before noron redraws, so this is waited for, not sampled.
+_one_filled_line()
 {
-	screen | grep -c '[^[:space:]]'
+	[ "$(grep -c '[^[:space:]]' <<<"$SCREEN")" = 1 ]
 }
 
 _show_fresh_diff()
@@ -82,13 +84,13 @@ expect_screen "────────────────" "at 80 columns 
 # Below 40x10: one line saying the terminal is too small.
 resize 39 24
 expect_screen "terminal too small" "39 columns: terminal too small"
-check "the notice is one line (39x24)" test "$(filled_lines)" = 1
+check "the notice is one line (39x24)" _poll _one_filled_line
 resize 80 9
 expect_screen "terminal too small" "9 rows: terminal too small"
-check "the notice is one line (80x9)" test "$(filled_lines)" = 1
+check "the notice is one line (80x9)" _poll _one_filled_line
 resize 20 5
 expect_screen "terminal too" "20x5: still the notice"
-check "the notice is one line (20x5)" test "$(filled_lines)" = 1
+check "the notice is one line (20x5)" _poll _one_filled_line
 alive "noron lives at 20x5"
 keys 3
 resize 40 10
