@@ -5,6 +5,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -151,8 +152,30 @@ static int check_path(const char *path, unsigned flags, bool *exists, char **err
 	return rc;
 }
 
+/* NORON_TRACE_SQL=1: every statement and the time it took, on stderr (for
+ * profiling; the SQL text has its parameters unexpanded, so no data shows). */
+static int trace_sql(unsigned type, void *ctx, void *p, void *x)
+{
+	(void)ctx;
+	if (type == SQLITE_TRACE_PROFILE)
+		fprintf(stderr, "noron: sql %.3f ms: %s\n", *(sqlite3_int64 *)x / 1e6,
+			sqlite3_sql((sqlite3_stmt *)p));
+	return 0;
+}
+
+/* SQLite keeps memory statistics under a global mutex taken on every
+ * allocation; noron reads none of them, and the sync's second thread makes
+ * that mutex a real one. Set once, before SQLite starts. */
+static void configure_sqlite(void)
+{
+	static bool done;
+	if (!done && !sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0))
+		done = true;
+}
+
 static int open_db(struct cache *c, bool exists, char **err)
 {
+	configure_sqlite();
 	int mode = SQLITE_OPEN_READWRITE | (exists ? 0 : SQLITE_OPEN_CREATE);
 	if (sqlite3_open_v2(c->path, &c->db, mode | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		if (!exists && access(c->path, F_OK))
@@ -163,6 +186,9 @@ static int open_db(struct cache *c, bool exists, char **err)
 	c->busy_ms = busy_ms();
 	sqlite3_busy_timeout(c->db, c->busy_ms);
 	sqlite3_extended_result_codes(c->db, 1);
+	const char *trace = getenv("NORON_TRACE_SQL");
+	if (trace && *trace && strcmp(trace, "0"))
+		sqlite3_trace_v2(c->db, SQLITE_TRACE_PROFILE, trace_sql, NULL);
 	if (exec(c, "PRAGMA foreign_keys=ON", err))
 		return -1;
 	/* A first read tells a database from any other file. */

@@ -152,6 +152,8 @@ struct cache_status {
 	char *last_sync, *last_error, *endpoint;
 };
 int cache_status(struct cache *c, struct cache_status *st, char **err);
+/* The same without the totals (records and deleted are -1): cheap. */
+int cache_sync_status(struct cache *c, struct cache_status *st, char **err);
 void cache_status_free(struct cache_status *st);
 
 /* Builds the FTS5 query that finds every word of text as a prefix. */

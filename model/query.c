@@ -34,7 +34,10 @@ char *search_query(const char *text)
 }
 
 /* Areas in tree order: each area's path of (position, title, id) keys from
- * the root; children of the areas listed in ?4 (a JSON array) are hidden. */
+ * the root; children of the areas listed in ?4 (a JSON array) are hidden.
+ * "= +p.id": a column compared with an indexed expression keeps its TEXT
+ * affinity and SQLite then cannot seek the expression's index; the unary
+ * plus drops the affinity (as everywhere a column meets a json_extract). */
 #define TREE_CTE \
 	"WITH RECURSIVE tree(n, depth, path) AS (" \
 	" SELECT n, 0, " AREA_KEY("d") " FROM docs d WHERE type = 'area' AND deleted = 0" \
@@ -43,14 +46,14 @@ char *search_query(const char *text)
 	" UNION ALL" \
 	" SELECT d.n, t.depth + 1, t.path || " AREA_KEY("d") " FROM tree t" \
 	"  JOIN docs p ON p.n = t.n" \
-	"  JOIN docs d ON json_extract(d.body, '$.parent') = p.id AND d.type = 'area'" \
+	"  JOIN docs d ON json_extract(d.body, '$.parent') = +p.id AND d.type = 'area'" \
 	"   AND d.deleted = 0 WHERE t.depth < 64" \
 	"   AND p.id NOT IN (SELECT value FROM json_each(coalesce(?4, '[]')))) "
 #define AREA_KEY(d) \
 	"printf('%012d', coalesce(json_extract(" d ".body, '$.position'), 999999) + 100000000)" \
 	" || json_extract(" d ".body, '$.title') || char(1) || " d ".id || char(2)"
 #define CHILDREN \
-	"(SELECT count(*) FROM docs c WHERE json_extract(c.body, '$.parent') = d.id" \
+	"(SELECT count(*) FROM docs c WHERE json_extract(c.body, '$.parent') = +d.id" \
 	" AND c.type = 'area' AND c.deleted = 0)"
 
 enum shape { ROWS, COUNT, POSITION };
@@ -222,9 +225,13 @@ long cache_count(struct cache *c, const struct type_def *t, const char *filter, 
 int cache_linked(struct cache *c, const char *dst, const struct type_def *t, long limit,
 		 cache_row_fn fn, void *ctx, char **err)
 {
-	char *sql = str_printf("SELECT d.id, d.body, d.dirty, 0, 0 FROM docs d WHERE d.id IN "
-			       "(SELECT src FROM links WHERE dst = ?1) AND d.type = ?2 AND "
-			       "d.deleted = 0 ORDER BY %s, d.id LIMIT ?3", t->sort);
+	/* CROSS JOIN keeps the links first: reading the type's whole sort
+	 * index to find the few linked records costs far more than sorting
+	 * them. */
+	char *sql = str_printf("SELECT d.id, d.body, d.dirty, 0, 0 FROM "
+			       "(SELECT DISTINCT src FROM links WHERE dst = ?1) l CROSS JOIN docs d"
+			       " ON d.id = l.src WHERE d.type = ?2 AND d.deleted = 0"
+			       " ORDER BY %s, d.id LIMIT ?3", t->sort);
 	sqlite3_stmt *st = cache_prepare(c, sql, err);
 	free(sql);
 	if (!st)
@@ -341,33 +348,48 @@ static char *text_or_null(sqlite3_stmt *st, int i)
 	return s ? xstrdup((const char *)s) : NULL;
 }
 
-int cache_status(struct cache *c, struct cache_status *s, char **err)
+/* The totals are left out (-1) for the status line, which does not show
+ * them: counting 100,000 records costs more than drawing a screen. */
+static int read_status(struct cache *c, struct cache_status *s, bool totals, char **err)
 {
-	*s = (struct cache_status){ 0 };
+	*s = (struct cache_status){ .records = -1, .deleted = -1 };
 	sqlite3_stmt *st = cache_prepare(c, "SELECT"
-		" (SELECT count(*) FROM docs WHERE deleted = 0),"
+		" CASE WHEN ?1 THEN (SELECT count(*) FROM docs WHERE deleted = 0) END,"
 		" (SELECT count(*) FROM docs WHERE dirty = 1),"
 		" (SELECT count(*) FROM conflicts),"
 		" (SELECT count(*) FROM docs WHERE rejected IS NOT NULL),"
-		" (SELECT count(*) FROM docs WHERE deleted = 1),"
+		" CASE WHEN ?1 THEN (SELECT count(*) FROM docs WHERE deleted = 1) END,"
 		" (SELECT max(last_ok) FROM sync_state),"
 		" (SELECT last_error FROM sync_state ORDER BY last_try DESC LIMIT 1),"
 		" (SELECT endpoint FROM sync_state ORDER BY last_try DESC LIMIT 1)", err);
 	if (!st)
 		return -1;
+	sqlite3_bind_int(st, 1, totals);
 	int rc = sqlite3_step(st) == SQLITE_ROW ? 0 : cache_fail(c, "reading the status", err);
 	if (!rc) {
-		s->records = sqlite3_column_int64(st, 0);
+		if (totals) {
+			s->records = sqlite3_column_int64(st, 0);
+			s->deleted = sqlite3_column_int64(st, 4);
+		}
 		s->unsynced = sqlite3_column_int64(st, 1);
 		s->conflicts = sqlite3_column_int64(st, 2);
 		s->rejected = sqlite3_column_int64(st, 3);
-		s->deleted = sqlite3_column_int64(st, 4);
 		s->last_sync = text_or_null(st, 5);
 		s->last_error = text_or_null(st, 6);
 		s->endpoint = text_or_null(st, 7);
 	}
 	sqlite3_finalize(st);
 	return rc;
+}
+
+int cache_status(struct cache *c, struct cache_status *s, char **err)
+{
+	return read_status(c, s, true, err);
+}
+
+int cache_sync_status(struct cache *c, struct cache_status *s, char **err)
+{
+	return read_status(c, s, false, err);
 }
 
 void cache_status_free(struct cache_status *s)

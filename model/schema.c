@@ -114,6 +114,10 @@ int schema_indexes(struct cache *c, char **err)
 	}
 	buf_puts(&b, "CREATE INDEX IF NOT EXISTS docs_yearly ON docs(id) WHERE type = 'event' "
 		 "AND deleted = 0 AND json_extract(body, '$.repeat') = 'yearly';");
+	/* The status counts: live records per type, tombstones, refused edits. */
+	buf_puts(&b, "CREATE INDEX IF NOT EXISTS docs_live ON docs(type) WHERE deleted = 0;"
+		 "CREATE INDEX IF NOT EXISTS docs_deleted ON docs(id) WHERE deleted = 1;"
+		 "CREATE INDEX IF NOT EXISTS docs_rejected ON docs(id) WHERE rejected IS NOT NULL;");
 	buf_puts(&b, "CREATE INDEX IF NOT EXISTS docs_area_parent ON "
 		 "docs(json_extract(body, '$.parent')) WHERE type = 'area' AND deleted = 0;");
 	int rc = sqlite3_exec(c->db, b.s, NULL, NULL, NULL);

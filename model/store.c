@@ -129,25 +129,54 @@ static int write_doc(struct cache *c, const char *id, const char *type, const ch
 	return rc;
 }
 
+/* One number from a statement with one parameter (or none), or -1. */
+static sqlite3_int64 one_int(struct cache *c, const char *sql, const char *text,
+			     sqlite3_int64 n, char **err)
+{
+	sqlite3_stmt *st = cache_prepare(c, sql, err);
+	if (!st)
+		return -1;
+	if (text)
+		sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_int64(st, 1, n);
+	int step = sqlite3_step(st);
+	sqlite3_int64 v = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	sqlite3_finalize(st);
+	if (step != SQLITE_ROW)
+		cache_fail(c, "indexing", err);
+	return v;
+}
+
 static int write_search(struct cache *c, const char *id, const cJSON *doc, bool deleted,
 			char **err)
 {
-	sqlite3_stmt *del = cache_prepare(c, "DELETE FROM search WHERE rowid = "
-					  "(SELECT n FROM docs WHERE id = ?)", err);
-	if (!del)
+	sqlite3_int64 n = one_int(c, "SELECT n FROM docs WHERE id = ?", id, 0, err);
+	if (n < 0)
 		return -1;
-	sqlite3_bind_text(del, 1, id, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(del) == SQLITE_DONE ? 0 : cache_fail(c, "indexing", err);
-	sqlite3_finalize(del);
+	/* A delete makes FTS5 write out what it holds in memory as a segment:
+	 * done for every record of a pull, that is a segment (and soon a merge)
+	 * per record. So only a row that is there is deleted. */
+	sqlite3_int64 had = one_int(c, "SELECT count(*) FROM search WHERE rowid = ?", NULL, n, err);
+	if (had < 0)
+		return -1;
+	int rc = 0;
+	if (had) {
+		sqlite3_stmt *del = cache_prepare(c, "DELETE FROM search WHERE rowid = ?", err);
+		if (!del)
+			return -1;
+		sqlite3_bind_int64(del, 1, n);
+		rc = sqlite3_step(del) == SQLITE_DONE ? 0 : cache_fail(c, "indexing", err);
+		sqlite3_finalize(del);
+	}
 	if (rc || deleted)
 		return rc;
-	sqlite3_stmt *ins = cache_prepare(c, "INSERT INTO search(rowid, text) "
-					  "SELECT n, ? FROM docs WHERE id = ?", err);
+	sqlite3_stmt *ins = cache_prepare(c, "INSERT INTO search(rowid, text) VALUES(?, ?)", err);
 	if (!ins)
 		return -1;
 	char *text = record_search_text(doc);
-	sqlite3_bind_text(ins, 1, text, -1, SQLITE_STATIC);
-	sqlite3_bind_text(ins, 2, id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(ins, 1, n);
+	sqlite3_bind_text(ins, 2, text, -1, SQLITE_STATIC);
 	rc = sqlite3_step(ins) == SQLITE_DONE ? 0 : cache_fail(c, "indexing", err);
 	sqlite3_finalize(ins);
 	free(text);
@@ -213,10 +242,17 @@ int store_index(struct cache *c, const char *id, const cJSON *doc, bool deleted,
 int store_history(struct cache *c, const char *id, const char *before, const char *after,
 		  const char *kind, const char *by, long long *batch, char **err)
 {
+	/* The batch number is read first rather than by a subquery with
+	 * RETURNING: such a statement opens a statement journal, and FTS5 then
+	 * writes out the search rows it holds in memory, once per record. */
+	if (!*batch)
+		*batch = one_int(c, "SELECT coalesce(max(seq), 0) + 1 FROM history",
+				 NULL, 0, err);
+	if (*batch < 0)
+		return -1;
 	sqlite3_stmt *st = cache_prepare(c,
 		"INSERT INTO history(id, kind, before, after, at, by, batch) VALUES(?, ?, ?, ?,"
-		" strftime('%Y-%m-%dT%H:%M:%SZ','now'), ?, coalesce(?, (SELECT coalesce(max(seq),"
-		" 0) + 1 FROM history))) RETURNING batch", err);
+		" strftime('%Y-%m-%dT%H:%M:%SZ','now'), ?, ?)", err);
 	if (!st)
 		return -1;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
@@ -224,11 +260,8 @@ int store_history(struct cache *c, const char *id, const char *before, const cha
 	sqlite3_bind_text(st, 3, before, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, after, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, by ? by : c->author, -1, SQLITE_STATIC);
-	if (*batch)
-		sqlite3_bind_int64(st, 6, *batch);
-	int rc = sqlite3_step(st) == SQLITE_ROW ? 0 : cache_fail(c, "recording history", err);
-	if (!rc)
-		*batch = sqlite3_column_int64(st, 0);
+	sqlite3_bind_int64(st, 6, *batch);
+	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : cache_fail(c, "recording history", err);
 	sqlite3_finalize(st);
 	return rc;
 }

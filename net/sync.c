@@ -6,6 +6,7 @@
 #include "replica.h"
 #include "util.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,6 +74,51 @@ static int apply_page(struct round *rd, const cJSON *results, const char *last_s
 	return cache_commit(rd->c, err);
 }
 
+/* The next page of _changes, fetched by a thread while this one writes the
+ * page before into the cache: the endpoint's time to answer and the cache's
+ * time to write then overlap, instead of adding up. Only that thread uses
+ * the connection while it runs. */
+struct prefetch {
+	pthread_t thread;
+	bool running;
+	struct http *h;
+	char *since;
+	cJSON *page;
+	char *last, *err;
+	int rc;
+};
+
+static void *prefetch_main(void *arg)
+{
+	struct prefetch *f = arg;
+	f->rc = couch_changes(f->h, f->since, PULL_PAGE, &f->page, &f->last, &f->err);
+	return NULL;
+}
+
+static void prefetch_start(struct prefetch *f, struct http *h, const char *since)
+{
+	*f = (struct prefetch){ .h = h, .since = xstrdup(since) };
+	f->running = !pthread_create(&f->thread, NULL, prefetch_main, f);
+	if (!f->running)
+		prefetch_main(f);	/* no thread to be had: fetch it now */
+}
+
+/* Waits for the page; on failure returns -1 with *err set. */
+static int prefetch_wait(struct prefetch *f, cJSON **page, char **last, char **err)
+{
+	if (f->running)
+		pthread_join(f->thread, NULL);
+	f->running = false;
+	free(f->since);
+	*page = f->page;
+	*last = f->last;
+	if (f->rc && err && !*err)
+		*err = f->err ? f->err : xstrdup("fetching changes failed");
+	else
+		free(f->err);
+	return f->rc ? -1 : 0;
+}
+
 static int pull(struct round *rd, char **err)
 {
 	char *since = replica_checkpoint(rd->c, rd->endpoint, err);
@@ -80,23 +126,35 @@ static int pull(struct round *rd, char **err)
 		return -1;
 	if (!since)
 		since = xstrdup("0");
+	struct prefetch f;
+	prefetch_start(&f, rd->h, since);
 	int rc = 0;
 	for (;;) {
 		cJSON *page = NULL;
 		char *last = NULL;
-		if ((rc = couch_changes(rd->h, since, PULL_PAGE, &page, &last, err)))
+		if ((rc = prefetch_wait(&f, &page, &last, err)))
 			break;
 		const cJSON *results = cJSON_GetObjectItemCaseSensitive(page, "results");
 		int n = cJSON_GetArraySize(results);
-		bool done = n == 0 || !strcmp(last, since);
+		bool more = n >= PULL_PAGE && strcmp(last, since);
+		if (more)
+			prefetch_start(&f, rd->h, last);
 		if (n)
 			rc = apply_page(rd, results, last, err);
 		free(since);
 		since = last;
 		cJSON_Delete(page);
 		progress(rd, "pull", rd->r->pulled);
-		if (rc || done || n < PULL_PAGE)
+		if (rc || !more)
 			break;
+	}
+	if (f.running) {	/* this page failed to write: the next is not wanted */
+		cJSON *page = NULL;
+		char *last = NULL, *ignored = NULL;
+		prefetch_wait(&f, &page, &last, &ignored);
+		cJSON_Delete(page);
+		free(last);
+		free(ignored);
 	}
 	free(since);
 	return rc;

@@ -18,6 +18,7 @@ enum {
 };
 
 struct cli {
+	char **argv;		/* as noron was started, for helper_exec() */
 	const char *db_path;
 	struct config cfg;
 	struct cache *cache;

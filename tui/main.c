@@ -116,16 +116,13 @@ static int run_screen(struct cli *cli)
 	return rc;
 }
 
-int main(int argc, char **argv)
+static int run(struct cli *cli, int argc, char **argv)
 {
-	setlocale(LC_ALL, "");
-	struct cli cli = { 0 };
-	argc--, argv++;
-	int rc = global_options(&cli, &argc, &argv);
+	int rc = global_options(cli, &argc, &argv);
 	if (rc)
 		return rc;
 	if (argc == 0)
-		return run_screen(&cli);
+		return run_screen(cli);
 	const struct command *cmd = commands;
 	while (cmd->name && strcmp(cmd->name, argv[0]))
 		cmd++;
@@ -136,13 +133,27 @@ int main(int argc, char **argv)
 		return EXIT_OK;
 	}
 	char *err = NULL;
-	if (cmd->run != cmd_help && config_load(&cli.cfg, NULL, &err)) {
+	if (cmd->run != cmd_help && config_load(&cli->cfg, NULL, &err)) {
 		rc = cli_fail(err);
 		free(err);
 		return rc;
 	}
-	rc = cmd->run(&cli, argc - 1, argv + 1);
-	cache_close(cli.cache);
-	config_free(&cli.cfg);
+	rc = cmd->run(cli, argc - 1, argv + 1);
+	cache_close(cli->cache);
+	config_free(&cli->cfg);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	setlocale(LC_ALL, "");
+	/* The commands take their options out of argv: noron-io gets a copy. */
+	char **whole = calloc(argc + 1, sizeof *whole);
+	if (!whole)
+		return EXIT_FAIL;
+	memcpy(whole, argv, argc * sizeof *whole);
+	struct cli cli = { .argv = whole };
+	int rc = run(&cli, argc - 1, argv + 1);
+	free(whole);
 	return rc;
 }

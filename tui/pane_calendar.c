@@ -6,6 +6,7 @@
  */
 #include "files.h"
 #include "form.h"
+#include "helper.h"
 #include "ical.h"
 #include "listpane.h"
 #include "panes.h"
@@ -338,6 +339,26 @@ static void calendar_draw(struct pane *p, struct rect r)
 	}
 }
 
+static int write_ics(struct pane *p, const char *path, const char *from, const char *to,
+		     char **err)
+{
+#ifdef NORON_SLIM	/* iCalendar is noron-io's (helper.h) */
+	const char *args[] = { "--db", cache_path(p->ui->cache), "export", "--format", "ics",
+			       "--from", from, "--to", to, "-o", path, NULL };
+	return helper_run(args, err);
+#else
+	struct ical_range range = { .from = from, .to = to };
+	struct atomic_file af;
+	if (atomic_open(&af, path, err) || ical_export(p->ui->cache, af.fp, &range, err)
+	    || atomic_commit(&af, err)) {
+		if (af.fp)
+			atomic_abort(&af);
+		return -1;
+	}
+	return 0;
+#endif
+}
+
 /* x: the month (or week) shown, as an iCalendar file in the home folder. */
 static void export_shown(struct pane *p)
 {
@@ -351,13 +372,8 @@ static void export_shown(struct pane *p)
 	const char *home = getenv("HOME");
 	char *path = c->week ? str_printf("%s/noron-%s-week.ics", home ? home : ".", from)
 		: str_printf("%s/noron-%04d-%02d.ics", home ? home : ".", y, m);
-	struct ical_range range = { .from = from, .to = to };
-	struct atomic_file af;
 	char *err = NULL;
-	if (atomic_open(&af, path, &err) || ical_export(p->ui->cache, af.fp, &range, &err)
-	    || atomic_commit(&af, &err)) {
-		if (af.fp)
-			atomic_abort(&af);
+	if (write_ics(p, path, from, to, &err)) {
 		ui_message(p->ui, true, "%s", err);
 	} else {
 		ui_message(p->ui, false, "exported %s to %s .. %s as %s", c->week ? "the week"

@@ -45,14 +45,19 @@ static struct proposals *state(struct pane *p)
 	return ((struct listpane *)p->state)->data;
 }
 
-static void apply_view(struct pane *p)
+static void set_view(struct pane *p)
 {
 	struct proposals *pr = state(p);
 	struct rlist *l = listpane_list(p);
 	l->q.match[0].field = filter_values[pr->filter] ? "status" : NULL;
 	l->q.match[0].value = filter_values[pr->filter];
 	l->q.order = sort_orders[pr->sort];
-	rlist_reload(l, p->ui);
+}
+
+static void apply_view(struct pane *p)
+{
+	set_view(p);
+	rlist_reload(listpane_list(p), p->ui);
 }
 
 static bool marked(struct proposals *pr, const char *id)
@@ -354,7 +359,7 @@ static void proposals_open(struct pane *p)
 	lp->header = draw_header;
 	lp->extra = proposals_extra;
 	lp->stacked = true;	/* the rows need the width: votes of every library */
-	apply_view(p);
+	set_view(p);	/* read when the pane is first shown */
 }
 
 static void proposals_close(struct pane *p)

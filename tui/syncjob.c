@@ -1,6 +1,7 @@
 /*
  * The sync child process (see syncjob.h).
  */
+#include "helper.h"
 #include "syncjob.h"
 #include "ui.h"
 
@@ -25,7 +26,7 @@ static void child(int out, const char *db)
 	dup2(null, STDIN_FILENO);
 	dup2(out, STDOUT_FILENO);
 	dup2(null, STDERR_FILENO);
-	execl("/proc/self/exe", "noron", "--db", db, "sync", "--progress", (char *)NULL);
+	execl(helper_path(), "noron", "--db", db, "sync", "--progress", (char *)NULL);
 	_exit(127);
 }
 

@@ -56,7 +56,7 @@ void ui_message(struct ui *ui, bool error, const char *fmt, ...)
 static void read_status(struct ui *ui)
 {
 	struct cache_status s;
-	if (cache_status(ui->cache, &s, NULL))
+	if (cache_sync_status(ui->cache, &s, NULL))
 		return;
 	ui->unsynced = s.unsynced;
 	ui->conflicts = s.conflicts;
@@ -66,13 +66,25 @@ static void read_status(struct ui *ui)
 	cache_status_free(&s);
 }
 
+/* Reloads pane i if the cache changed since it last read it. */
+static void freshen(struct ui *ui, int i)
+{
+	if (!ui->stale[i])
+		return;
+	ui->stale[i] = false;
+	if (ui->panes[i].ops->reload)
+		ui->panes[i].ops->reload(&ui->panes[i]);
+}
+
+/* Only the pane shown reads the cache now; the others when they are shown,
+ * so that no keystroke waits for panes nobody looks at. */
 void ui_reload(struct ui *ui)
 {
 	ui->data_version = cache_data_version(ui->cache);
 	read_status(ui);
 	for (int i = 0; i < PANE_COUNT; i++)
-		if (ui->panes[i].ops->reload)
-			ui->panes[i].ops->reload(&ui->panes[i]);
+		ui->stale[i] = true;
+	freshen(ui, ui->current);
 }
 
 static void draw_tabs(struct ui *ui)
@@ -178,12 +190,14 @@ void ui_draw(struct ui *ui)
 static void switch_pane(struct ui *ui, int index)
 {
 	ui->current = (index + PANE_COUNT) % PANE_COUNT;
+	freshen(ui, ui->current);
 }
 
 void ui_show_record(struct ui *ui, const char *id)
 {
 	for (int i = 0; i < PANE_COUNT; i++) {
 		struct pane *p = &ui->panes[i];
+		freshen(ui, i);
 		if (p->ops->select && p->ops->select(p, id)) {
 			switch_pane(ui, i);
 			return;

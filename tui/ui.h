@@ -66,6 +66,7 @@ struct ui {
 	bool quit;
 	bool utf8;		/* the terminal takes UTF-8: box glyphs are fine */
 	long long data_version;
+	bool stale[PANE_COUNT];	/* to reload before it is next shown */
 	long unsynced, conflicts, rejected;
 	char *last_sync;
 	struct syncjob sync;
