@@ -2,6 +2,7 @@
  * Opening and closing the cache, its transactions and its error messages.
  */
 #include "cache_internal.h"
+#include "record.h"
 #include "util.h"
 
 #include <errno.h>
@@ -173,6 +174,19 @@ static void configure_sqlite(void)
 		done = true;
 }
 
+/* noron_link_key(body): record_link_key() for SQL (the schema's migration). */
+static void link_key_sql(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	cJSON *doc = cJSON_Parse((const char *)sqlite3_value_text(argv[0]));
+	char *key = doc ? record_link_key(doc) : NULL;
+	cJSON_Delete(doc);
+	if (key)
+		sqlite3_result_text(ctx, key, -1, free);
+	else
+		sqlite3_result_null(ctx);
+}
+
 static int open_db(struct cache *c, bool exists, char **err)
 {
 	configure_sqlite();
@@ -189,6 +203,8 @@ static int open_db(struct cache *c, bool exists, char **err)
 	const char *trace = getenv("NORON_TRACE_SQL");
 	if (trace && *trace && strcmp(trace, "0"))
 		sqlite3_trace_v2(c->db, SQLITE_TRACE_PROFILE, trace_sql, NULL);
+	sqlite3_create_function(c->db, "noron_link_key", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+				NULL, link_key_sql, NULL, NULL);
 	if (exec(c, "PRAGMA foreign_keys=ON", err))
 		return -1;
 	/* A first read tells a database from any other file. */

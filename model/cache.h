@@ -12,7 +12,7 @@
 
 #include "fields.h"
 
-#define CACHE_SCHEMA_VERSION 1
+#define CACHE_SCHEMA_VERSION 3
 
 struct cache;
 
@@ -152,7 +152,9 @@ struct cache_status {
 	char *last_sync, *last_error, *endpoint;
 };
 int cache_status(struct cache *c, struct cache_status *st, char **err);
-/* The same without the totals (records and deleted are -1): cheap. */
+/* The same without the totals (records and deleted are -1), and unsynced
+ * counted up to CACHE_UNSYNCED_CAP: cheap at any size, for a status line. */
+#define CACHE_UNSYNCED_CAP 10000
 int cache_sync_status(struct cache *c, struct cache_status *st, char **err);
 void cache_status_free(struct cache_status *st);
 

@@ -134,11 +134,12 @@ static const struct field_def fund_fields[] = {
 
 #define J(f) "json_extract(body,'$." f "')"
 
-#define TYPE(n, pl, f, s, h) \
-	{ .name = n, .plural = pl, .fields = f, .nfields = COUNT(f), .sort = s, .help = h }
-#define TYPE_HOOKED(n, pl, f, s, h, d) \
-	{ .name = n, .plural = pl, .fields = f, .nfields = COUNT(f), .sort = s, .help = h, \
-	  .detached = d }
+#define TYPE(n, pl, f, s, k, h) \
+	{ .name = n, .plural = pl, .fields = f, .nfields = COUNT(f), .sort = s, .key = k, \
+	  .help = h }
+#define TYPE_HOOKED(n, pl, f, s, k, h, d, x) \
+	{ .name = n, .plural = pl, .fields = f, .nfields = COUNT(f), .sort = s, .key = k, \
+	  .help = h, .detached = d, .indexes = x }
 
 /* A scheduled proposal whose event is deleted goes back to accepted. */
 static void proposal_detached(cJSON *doc, const char *field)
@@ -159,28 +160,34 @@ static void proposal_detached(cJSON *doc, const char *field)
 	free(text);
 }
 
+/* The triage queue: oldest first, by area, counted by status. */
+static const char *const proposal_indexes[] = {
+	J("created_at"), J("area") ", " J("created_at"), J("status") ", " J("created_at"),
+	J("status") ", " J("updated_at"), NULL };
+
 static const struct type_def types[] = {
-	TYPE("institution", "institutions", institution_fields, J("code"),
+	TYPE("institution", "institutions", institution_fields, J("code"), "code",
 	     "a national library"),
 	TYPE("area", "areas", area_fields,
-	     "coalesce(" J("position") ",999999), " J("title"),
+	     "coalesce(" J("position") ",999999), " J("title"), "title",
 	     "an area of cooperation; areas form a tree"),
 	TYPE("standing", "standings", standing_fields, J("area") ", " J("institution"),
+	     "institution",
 	     "where one institution stands in one area"),
-	TYPE("person", "people", person_fields, J("name"), "a member of staff"),
-	TYPE("skill", "skills", skill_fields, J("topic"),
+	TYPE("person", "people", person_fields, J("name"), "name", "a member of staff"),
+	TYPE("skill", "skills", skill_fields, J("topic"), "topic",
 	     "a skill, piece of equipment or service someone offers"),
 	TYPE("project", "projects", project_fields,
 	     "instr('ongoing planned idea completed cancelled', " J("status") "), "
-	     J("start") " DESC",
+	     J("start") " DESC", "title",
 	     "an idea, planned, ongoing or past project"),
-	TYPE("event", "events", event_fields, J("start"),
+	TYPE("event", "events", event_fields, J("start"), "start",
 	     "a meeting, conference, workshop, visit or deadline"),
 	TYPE_HOOKED("proposal", "proposals", proposal_fields,
 		    "instr('new review deferred accepted scheduled declined', " J("status") "), "
-		    J("created_at"),
-		    "a workshop proposal", proposal_detached),
-	TYPE("fund", "funds", fund_fields, J("deadline"), "a source of funding"),
+		    J("created_at"), "created_at",
+		    "a workshop proposal", proposal_detached, proposal_indexes),
+	TYPE("fund", "funds", fund_fields, J("deadline"), "deadline", "a source of funding"),
 };
 
 #define TYPE_PTR(i) &types[i]

@@ -50,6 +50,11 @@ struct type_def {
 	const struct field_def *fields;
 	size_t nfields;
 	const char *sort;	/* SQL expression over `body` that orders a listing */
+	const char *key;	/* the field that orders it where listed under another
+				 * record (the Areas detail): its name, or a date */
+	/* Further orders and filters its listings use (SQL expression lists
+	 * over `body`), each given an index as .sort is; NULL-terminated. */
+	const char *const *indexes;
 	const char *help;
 	/* After a FL_DETACH reference of this type's record was cleared because
 	 * its target was deleted: what else the record does (may be NULL). */

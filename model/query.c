@@ -69,9 +69,42 @@ static void where_sql(struct buf *b, const struct cache_query *q, bool tree)
 		buf_printf(b, " WHERE d.type = '%s' AND d.deleted = 0", q->type->name);
 	if (q->filter)
 		buf_puts(b, " AND d.n IN (SELECT rowid FROM search WHERE search MATCH ?1)");
-	for (int i = 0; i < CACHE_QUERY_MATCHES && q->match[i].field; i++)
-		buf_printf(b, " AND EXISTS (SELECT 1 FROM json_each(d.body, '$.%s') WHERE value IN"
-			   " (SELECT value FROM json_each(?%d)))", q->match[i].field, 10 + i);
+	for (int i = 0; i < CACHE_QUERY_MATCHES && q->match[i].field; i++) {
+		const struct field_def *f = field_find(q->type, q->match[i].field);
+		if (f->kind == FIELD_REFLIST || f->kind == FIELD_VOTES)
+			buf_printf(b, " AND EXISTS (SELECT 1 FROM json_each(d.body, '$.%s') WHERE"
+				   " value IN (SELECT value FROM json_each(?%d)))", f->name, 10 + i);
+		else	/* as an indexed expression is written (fields.c) */
+			buf_printf(b, " AND json_extract(body,'$.%s') IN (SELECT value FROM"
+				   " json_each(?%d))", f->name, 10 + i);
+	}
+}
+
+/* The index that holds a listing's order (schema.c), or NULL: the type's
+ * sort, or one of its further orders (fields.h, type_def.indexes). */
+static char *order_index(const struct cache_query *q)
+{
+	const struct type_def *t = q->type;
+	if (!q->order)
+		return str_printf("docs_sort_%s", t->name);
+	for (int k = 0; t->indexes && t->indexes[k]; k++)
+		if (!strcmp(q->order, t->indexes[k]))
+			return str_printf("docs_%s_%d", t->name, k + 1);
+	return NULL;
+}
+
+/* Rows in an order are read from that order's index: SQLite would rather
+ * take a selective index (a status, the full-text matches) and sort all it
+ * finds, which costs far more than reading a window. A count with only field
+ * matches is left to SQLite (it counts on a status index). */
+static void from_sql(struct buf *b, const struct cache_query *q, enum shape shape)
+{
+	char *index = order_index(q);
+	if (index && (shape != COUNT || q->filter))
+		buf_printf(b, " FROM docs d INDEXED BY %s", index);
+	else
+		buf_puts(b, " FROM docs d");
+	free(index);
 }
 
 static char *query_sql(const struct cache_query *q, enum shape shape)
@@ -89,7 +122,10 @@ static char *query_sql(const struct cache_query *q, enum shape shape)
 	else
 		buf_printf(&b, "SELECT rn FROM (SELECT d.id, row_number() OVER (ORDER BY %s, "
 			   "d.id) - 1 AS rn", order);
-	buf_puts(&b, tree ? " FROM tree t JOIN docs d ON d.n = t.n" : " FROM docs d");
+	if (tree)
+		buf_puts(&b, " FROM tree t JOIN docs d ON d.n = t.n");
+	else
+		from_sql(&b, q, shape);
 	where_sql(&b, q, tree);
 	if (shape == ROWS)
 		buf_printf(&b, " ORDER BY %s, d.id LIMIT ?2 OFFSET ?3", order);
@@ -225,20 +261,20 @@ long cache_count(struct cache *c, const struct type_def *t, const char *filter, 
 int cache_linked(struct cache *c, const char *dst, const struct type_def *t, long limit,
 		 cache_row_fn fn, void *ctx, char **err)
 {
-	/* CROSS JOIN keeps the links first: reading the type's whole sort
-	 * index to find the few linked records costs far more than sorting
-	 * them. */
-	char *sql = str_printf("SELECT d.id, d.body, d.dirty, 0, 0 FROM "
-			       "(SELECT DISTINCT src FROM links WHERE dst = ?1) l CROSS JOIN docs d"
-			       " ON d.id = l.src WHERE d.type = ?2 AND d.deleted = 0"
-			       " ORDER BY %s, d.id LIMIT ?3", t->sort);
-	sqlite3_stmt *st = cache_prepare(c, sql, err);
-	free(sql);
+	/* The links of one type are a range of links_order, already in order
+	 * (record_link_key): the window is read, not the whole set sorted. A
+	 * record that refers to dst through two fields is listed once. */
+	sqlite3_stmt *st = cache_prepare(c, "SELECT d.id, d.body, d.dirty, 0, 0 FROM links l"
+		" CROSS JOIN docs d ON d.id = l.src WHERE l.dst = ?1 AND l.key > ?2 AND l.key < ?3"
+		" AND l.field = (SELECT min(x.field) FROM links x WHERE x.dst = l.dst"
+		" AND x.src = l.src) AND d.deleted = 0 ORDER BY l.key, l.src LIMIT ?4", err);
 	if (!st)
 		return -1;
+	char *from = str_printf("%s\x01", t->name), *to = str_printf("%s\x02", t->name);
 	sqlite3_bind_text(st, 1, dst, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, t->name, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, limit);
+	sqlite3_bind_text(st, 2, from, -1, free);
+	sqlite3_bind_text(st, 3, to, -1, free);
+	sqlite3_bind_int64(st, 4, limit);
 	return each_row(c, st, fn, ctx, err);
 }
 
@@ -253,11 +289,13 @@ int cache_linked(struct cache *c, const char *dst, const struct type_def *t, lon
 	"   AND json_extract(d.body, '$.start') < ?2" \
 	"  UNION ALL" \
 	"  SELECT d.id, d.body, d.dirty, printf('%04d', years.y)" \
-	"   || substr(json_extract(d.body, '$.start'), 5) AS occ FROM docs d, years" \
+	"   || substr(json_extract(d.body, '$.start'), 5) AS occ FROM docs d CROSS JOIN years" \
 	"   WHERE d.type = 'event' AND d.deleted = 0 AND json_extract(d.body, '$.repeat') = 'yearly'" \
 	"   AND years.y > CAST(substr(json_extract(d.body, '$.start'), 1, 4) AS INTEGER))" \
 	" WHERE occ >= ?1 AND occ < ?2 ORDER BY occ, id LIMIT ?3"
 
+/* (CROSS JOIN: the yearly events come from their index first; years first
+ * made SQLite build an index over every record for each call.) */
 int cache_events_between(struct cache *c, const char *from, const char *to, long limit,
 			 cache_row_fn fn, void *ctx, char **err)
 {
@@ -278,15 +316,44 @@ long long cache_data_version(struct cache *c)
 	return v;
 }
 
+/* Past this many matches, ranking them all costs more than a keystroke may
+ * (bm25 reads every match's size): the newest records come first instead,
+ * and typing more brings the ranking back. */
+#define SEARCH_RANKED_MAX 2000
+
+long cache_search_count(struct cache *c, const char *text, char **err)
+{
+	char *q = search_query(text);
+	if (!q)
+		return 0;
+	/* Only live records have search rows (store.c), so no join is needed. */
+	sqlite3_stmt *st = cache_prepare(c, "SELECT count(*) FROM search WHERE search MATCH ?", err);
+	if (st)
+		sqlite3_bind_text(st, 1, q, -1, SQLITE_TRANSIENT);
+	free(q);
+	return st ? one_number(c, st, 0, err) : -1;
+}
+
 int cache_search(struct cache *c, const char *text, long offset, long limit,
 		 cache_row_fn fn, void *ctx, char **err)
 {
 	char *q = search_query(text);
 	if (!q)
 		return err_set(err, "nothing to search for in '%s'", text);
-	sqlite3_stmt *st = cache_prepare(c, "SELECT d.id, d.body, d.dirty, 0, bm25(search) "
-		"FROM search JOIN docs d ON d.n = search.rowid WHERE search MATCH ? "
-		"AND d.deleted = 0 ORDER BY bm25(search), d.id LIMIT ? OFFSET ?", err);
+	long matches = cache_search_count(c, text, err);
+	if (matches < 0) {
+		free(q);
+		return -1;
+	}
+	/* The window is taken from the index alone; only its rows are read. */
+	sqlite3_stmt *st = cache_prepare(c, matches <= SEARCH_RANKED_MAX
+		? "SELECT d.id, d.body, d.dirty, 0, s.score FROM (SELECT rowid AS n,"
+		  " bm25(search) AS score FROM search WHERE search MATCH ?1"
+		  " ORDER BY score, rowid LIMIT ?2 OFFSET ?3) s CROSS JOIN docs d ON d.n = s.n"
+		  " ORDER BY s.score, d.n"
+		: "SELECT d.id, d.body, d.dirty, 0, 0 FROM (SELECT rowid AS n FROM search"
+		  " WHERE search MATCH ?1 ORDER BY rowid DESC LIMIT ?2 OFFSET ?3) s"
+		  " CROSS JOIN docs d ON d.n = s.n ORDER BY d.n DESC", err);
 	if (st) {
 		sqlite3_bind_text(st, 1, q, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int64(st, 2, limit < 0 ? -1 : limit);
@@ -294,19 +361,6 @@ int cache_search(struct cache *c, const char *text, long offset, long limit,
 	}
 	free(q);
 	return st ? each_row(c, st, fn, ctx, err) : -1;
-}
-
-long cache_search_count(struct cache *c, const char *text, char **err)
-{
-	char *q = search_query(text);
-	if (!q)
-		return 0;
-	sqlite3_stmt *st = cache_prepare(c, "SELECT count(*) FROM search JOIN docs d ON "
-					 "d.n = search.rowid WHERE search MATCH ? AND d.deleted = 0", err);
-	if (st)
-		sqlite3_bind_text(st, 1, q, -1, SQLITE_TRANSIENT);
-	free(q);
-	return st ? one_number(c, st, 0, err) : -1;
 }
 
 static cJSON *parse_column(sqlite3_stmt *st, int i)
@@ -354,8 +408,10 @@ static int read_status(struct cache *c, struct cache_status *s, bool totals, cha
 {
 	*s = (struct cache_status){ .records = -1, .deleted = -1 };
 	sqlite3_stmt *st = cache_prepare(c, "SELECT"
-		" CASE WHEN ?1 THEN (SELECT count(*) FROM docs WHERE deleted = 0) END,"
-		" (SELECT count(*) FROM docs WHERE dirty = 1),"
+		" CASE WHEN ?1 THEN (SELECT count(*) FROM docs)"
+		"  - (SELECT count(*) FROM docs WHERE deleted = 1) END,"
+		" (SELECT count(*) FROM (SELECT 1 FROM docs WHERE dirty = 1 LIMIT"
+		"  CASE WHEN ?1 THEN -1 ELSE ?2 END)),"
 		" (SELECT count(*) FROM conflicts),"
 		" (SELECT count(*) FROM docs WHERE rejected IS NOT NULL),"
 		" CASE WHEN ?1 THEN (SELECT count(*) FROM docs WHERE deleted = 1) END,"
@@ -365,6 +421,7 @@ static int read_status(struct cache *c, struct cache_status *s, bool totals, cha
 	if (!st)
 		return -1;
 	sqlite3_bind_int(st, 1, totals);
+	sqlite3_bind_int(st, 2, CACHE_UNSYNCED_CAP);
 	int rc = sqlite3_step(st) == SQLITE_ROW ? 0 : cache_fail(c, "reading the status", err);
 	if (!rc) {
 		if (totals) {

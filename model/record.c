@@ -144,6 +144,17 @@ char *record_label(const cJSON *doc)
 	return buf_take(&b);
 }
 
+char *record_link_key(const cJSON *doc)
+{
+	const struct type_def *t = record_type(doc);
+	if (!t)
+		return xstrdup("");
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(doc, t->key);
+	if (cJSON_IsNumber(v))
+		return str_printf("%s\x01%020.6f", t->name, v->valuedouble);
+	return str_printf("%s\x01%s", t->name, cJSON_IsString(v) ? v->valuestring : "");
+}
+
 char *record_search_text(const cJSON *doc)
 {
 	const struct type_def *t = record_type(doc);

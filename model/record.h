@@ -57,6 +57,11 @@ char *record_changed_fields(const cJSON *before, const cJSON *after);
 /* The text indexed for full-text search. */
 char *record_search_text(const cJSON *doc);
 
+/* Where the record stands among the records listed under one it refers to:
+ * "<type>\x01<its type's key field>", so that in the links table a type's
+ * records are together and in order (fields.h, type_def.key). */
+char *record_link_key(const cJSON *doc);
+
 /* Gives a record the id its fields imply (a standing's follows from its area
  * and institution); other records keep theirs. True when the id changed. */
 bool record_derive_id(cJSON *doc);

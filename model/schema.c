@@ -46,6 +46,20 @@ static const char *const migrations[] = {
 	"INSERT INTO meta VALUES('uuid', lower(hex(randomblob(16))));"
 	"INSERT INTO meta VALUES('created_at', strftime('%Y-%m-%dT%H:%M:%SZ','now'));"
 	"CREATE VIRTUAL TABLE search USING fts5(text, tokenize = 'unicode61');",
+	/* 2: each link carries its source's type and order (record_link_key),
+	 * so a record's linked records come a window at a time, in order. */
+	"ALTER TABLE links ADD COLUMN key TEXT NOT NULL DEFAULT '';"
+	"UPDATE links SET key = coalesce((SELECT noron_link_key(d.body) FROM docs d"
+	" WHERE d.id = links.src), '');"
+	"CREATE INDEX links_order ON links(dst, key, src);",
+	/* 3: prefix indexes for the one- to three-letter prefixes a filter
+	 * starts with, which otherwise merge the lists of thousands of words. */
+	"CREATE VIRTUAL TABLE search_new USING fts5(text, tokenize = 'unicode61',"
+	" prefix = '1 2 3');"
+	"INSERT INTO search_new(rowid, text) SELECT rowid, text FROM search;"
+	"DROP TABLE search;"
+	"ALTER TABLE search_new RENAME TO search;"
+	"INSERT INTO search(search) VALUES('optimize');",
 };
 
 #define LATEST ((int)(sizeof migrations / sizeof migrations[0]))
@@ -111,12 +125,16 @@ int schema_indexes(struct cache *c, char **err)
 		const struct type_def *t = record_types[i];
 		buf_printf(&b, "CREATE INDEX IF NOT EXISTS docs_sort_%s ON docs(%s, id) "
 			   "WHERE type = '%s' AND deleted = 0;", t->name, t->sort, t->name);
+		for (int k = 0; t->indexes && t->indexes[k]; k++)
+			buf_printf(&b, "CREATE INDEX IF NOT EXISTS docs_%s_%d ON docs(%s, id) "
+				   "WHERE type = '%s' AND deleted = 0;", t->name, k + 1,
+				   t->indexes[k], t->name);
 	}
 	buf_puts(&b, "CREATE INDEX IF NOT EXISTS docs_yearly ON docs(id) WHERE type = 'event' "
 		 "AND deleted = 0 AND json_extract(body, '$.repeat') = 'yearly';");
-	/* The status counts: live records per type, tombstones, refused edits. */
-	buf_puts(&b, "CREATE INDEX IF NOT EXISTS docs_live ON docs(type) WHERE deleted = 0;"
-		 "CREATE INDEX IF NOT EXISTS docs_deleted ON docs(id) WHERE deleted = 1;"
+	/* The status counts: tombstones, refused edits. (An index on type would
+	 * lure the planner away from the sort indexes.) */
+	buf_puts(&b, "CREATE INDEX IF NOT EXISTS docs_deleted ON docs(id) WHERE deleted = 1;"
 		 "CREATE INDEX IF NOT EXISTS docs_rejected ON docs(id) WHERE rejected IS NOT NULL;");
 	buf_puts(&b, "CREATE INDEX IF NOT EXISTS docs_area_parent ON "
 		 "docs(json_extract(body, '$.parent')) WHERE type = 'area' AND deleted = 0;");

@@ -218,10 +218,12 @@ static int write_links(struct cache *c, const char *id, const cJSON *doc, bool d
 	sqlite3_finalize(del);
 	if (rc || deleted)
 		return rc ? cache_fail(c, "saving links", err) : 0;
-	sqlite3_stmt *ins = cache_prepare(c, "INSERT OR IGNORE INTO links(dst, src, field) "
-					  "VALUES(?, ?, ?)", err);
+	sqlite3_stmt *ins = cache_prepare(c, "INSERT OR IGNORE INTO links(dst, src, field, key) "
+					  "VALUES(?, ?, ?, ?)", err);
 	if (!ins)
 		return -1;
+	char *key = record_link_key(doc);
+	sqlite3_bind_text(ins, 4, key, -1, free);
 	const struct type_def *t = record_type(doc);
 	for (size_t i = 0; t && !rc && i < t->nfields; i++) {
 		const cJSON *v = cJSON_GetObjectItemCaseSensitive(doc, t->fields[i].name);

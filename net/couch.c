@@ -58,18 +58,6 @@ static int call(struct http *h, const char *method, const char *path, const char
 	return rc;
 }
 
-int couch_db_exists(struct http *h, char **err)
-{
-	cJSON *j;
-	long status;
-	if (call(h, "GET", "", NULL, "reading the database", &j, &status, err))
-		return -1;
-	int rc = status == 200 && cJSON_IsObject(j) ? 1 : status == 404 ? 0
-		: err_set(err, "%s: the answer does not describe a database", http_url(h));
-	cJSON_Delete(j);
-	return rc;
-}
-
 int couch_db_create(struct http *h, char **err)
 {
 	cJSON *j;
@@ -186,9 +174,21 @@ int couch_get_checkpoint(struct http *h, const char *name, char **last_seq, char
 	if (status == 200) {
 		*last_seq = seq_text(cJSON_GetObjectItemCaseSensitive(j, "last_seq"));
 		*rev = seq_text(cJSON_GetObjectItemCaseSensitive(j, "_rev"));
+		if (!*last_seq || !*rev) {	/* not ours: no reset on its word */
+			cJSON_Delete(j);
+			free(*last_seq), free(*rev);
+			*last_seq = *rev = NULL;
+			return err_set(err, "%s: the checkpoint document has no last_seq or _rev "
+				       "(not a CouchDB-compatible endpoint?)", http_url(h));
+		}
 	}
+	/* A 404 says whether the database or only the document is missing
+	 * (COUCHDB.md: "Database does not exist." or "no_db_file"). */
+	const cJSON *reason = cJSON_GetObjectItemCaseSensitive(j, "reason");
+	rc = status != 404 ? 1 : cJSON_IsString(reason) && (!strcmp(reason->valuestring, "no_db_file")
+		|| strstr(reason->valuestring, "not exist")) ? 0 : 1;
 	cJSON_Delete(j);
-	return 0;
+	return rc;
 }
 
 int couch_put_checkpoint(struct http *h, const char *name, const char *last_seq,

@@ -11,8 +11,7 @@
 
 #include "http.h"
 
-/* 1 the database exists, 0 it does not, -1 error (401/403 explained). */
-int couch_db_exists(struct http *h, char **err);
+/* Creates the database; 0 or -1 (401/403 explained). */
 int couch_db_create(struct http *h, char **err);
 
 /* One page of changes after since ("0" from the start). *page holds
@@ -28,7 +27,8 @@ int couch_bulk_docs(struct http *h, const cJSON *docs, cJSON **results, char **e
  * documents as stored on the endpoint (missing ones left out). */
 int couch_bulk_get(struct http *h, const cJSON *ids, cJSON **docs, char **err);
 
-/* The _local checkpoint document name; its last_seq or NULL when missing. */
+/* The _local checkpoint document name: its last_seq (NULL when missing) and
+ * _rev. 1 when the database is there, 0 when it is missing, -1 on error. */
 int couch_get_checkpoint(struct http *h, const char *name, char **last_seq, char **rev,
 			 char **err);
 int couch_put_checkpoint(struct http *h, const char *name, const char *last_seq,

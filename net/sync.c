@@ -278,18 +278,29 @@ static int push(struct round *rd, char **err)
 	return 0;
 }
 
+/* A missing database: made with --create, else the round stops. */
+static int create_db(struct round *rd, char **err)
+{
+	if (!rd->o->create)
+		return err_set(err, "%s: the database does not exist (noron sync --create makes "
+			       "it, if you have the rights)", http_url(rd->h));
+	return couch_db_create(rd->h, err);
+}
+
 /* A database that lost our checkpoint document was recreated or reset:
  * everything is pulled and pushed again rather than silently missed. The
  * document is written before the first pull, so a round cut short still
- * leaves it there. */
-static int check_reset(struct round *rd, char **rev, char **err)
+ * leaves it there. Its reading also tells whether the database exists, so a
+ * round with nothing to do costs two requests: this one and _changes.
+ * *remote is the endpoint's checkpoint afterwards. */
+static int check_reset(struct round *rd, char **rev, char **remote, char **err)
 {
-	char *remote = NULL;
-	if (couch_get_checkpoint(rd->h, rd->checkpoint, &remote, rev, err))
+	int there = couch_get_checkpoint(rd->h, rd->checkpoint, remote, rev, err);
+	if (there < 0 || (!there && create_db(rd, err)))
 		return -1;
 	char *local = replica_checkpoint(rd->c, rd->endpoint, err);
 	int rc = 0;
-	if (local && !remote) {
+	if (local && !*remote) {
 		rd->r->reset = true;
 		rc = cache_begin(rd->c, err);
 		if (!rc && replica_reset(rd->c, rd->endpoint, err)) {
@@ -299,35 +310,20 @@ static int check_reset(struct round *rd, char **rev, char **err)
 			rc = cache_commit(rd->c, err);
 		}
 	}
-	if (!rc && !remote) {
+	if (!rc && !*remote) {
 		free(*rev);
+		*rev = NULL;
 		rc = couch_put_checkpoint(rd->h, rd->checkpoint, "0", NULL, err)
-			|| couch_get_checkpoint(rd->h, rd->checkpoint, &remote, rev, err) ? -1 : 0;
+			|| couch_get_checkpoint(rd->h, rd->checkpoint, remote, rev, err) < 0 ? -1 : 0;
 	}
 	free(local);
-	free(remote);
 	return rc;
-}
-
-static int ensure_db(struct round *rd, char **err)
-{
-	int exists = couch_db_exists(rd->h, err);
-	if (exists > 0)
-		return 0;
-	if (exists < 0)
-		return -1;
-	if (!rd->o->create)
-		return err_set(err, "%s: the database does not exist (noron sync --create makes "
-			       "it, if you have the rights)", http_url(rd->h));
-	return couch_db_create(rd->h, err);
 }
 
 static int round_run(struct round *rd, char **err)
 {
-	char *cp_rev = NULL;
-	int rc = ensure_db(rd, err);
-	if (!rc)
-		rc = check_reset(rd, &cp_rev, err);
+	char *cp_rev = NULL, *remote = NULL;
+	int rc = check_reset(rd, &cp_rev, &remote, err);
 	if (!rc)
 		rc = pull(rd, err);
 	long pushed = rd->r->pushed;
@@ -335,11 +331,13 @@ static int round_run(struct round *rd, char **err)
 		rc = push(rd, err);
 	if (!rc && rd->r->pushed != pushed)
 		rc = pull(rd, err);
+	/* The checkpoint is written when it moved. */
 	char *seq = rc ? NULL : replica_checkpoint(rd->c, rd->endpoint, err);
-	if (!rc && seq)
+	if (!rc && seq && (!remote || strcmp(seq, remote)))
 		rc = couch_put_checkpoint(rd->h, rd->checkpoint, seq, cp_rev, err);
 	free(seq);
 	free(cp_rev);
+	free(remote);
 	return rc;
 }
 
@@ -377,7 +375,7 @@ int sync_run(struct cache *c, const struct config *cfg, const struct sync_opts *
 			     "unsynced: try again later", rd.endpoint, r->failed,
 			     r->failed == 1 ? "" : "s");
 	struct cache_status st;
-	if (!cache_status(c, &st, NULL)) {
+	if (!cache_sync_status(c, &st, NULL)) {
 		r->conflicts = st.conflicts;
 		cache_status_free(&st);
 	}

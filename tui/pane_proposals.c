@@ -24,12 +24,15 @@ static const char *const filter_names[] = {
 static const char *const filter_values[] = {
 	"new|review", NULL, "accepted", "declined", "deferred", "scheduled" };
 static const char *const sort_names[] = { "age", "total vote", "area" };
-static const char *const sort_orders[] = {
-	"json_extract(body, '$.created_at')",
-	"(SELECT coalesce(sum(value), 0) FROM json_each(body, '$.votes')) DESC, "
-	"json_extract(body, '$.created_at')",
-	"json_extract(body, '$.area'), json_extract(body, '$.created_at')",
-};
+/* By age and by area are orders the proposal type indexes (fields.c). */
+#define VOTE_ORDER "(SELECT coalesce(sum(value), 0) FROM json_each(body, '$.votes')) DESC, " \
+	"json_extract(body, '$.created_at')"
+
+static const char *sort_order(int sort)
+{
+	const struct type_def *t = type_find("proposal");
+	return sort == 0 ? t->indexes[0] : sort == 1 ? VOTE_ORDER : t->indexes[1];
+}
 
 struct proposals {
 	struct instcols ic;
@@ -51,7 +54,7 @@ static void set_view(struct pane *p)
 	struct rlist *l = listpane_list(p);
 	l->q.match[0].field = filter_values[pr->filter] ? "status" : NULL;
 	l->q.match[0].value = filter_values[pr->filter];
-	l->q.order = sort_orders[pr->sort];
+	l->q.order = sort_order(pr->sort);
 }
 
 static void apply_view(struct pane *p)

@@ -118,7 +118,8 @@ static char *sync_summary(struct ui *ui)
 	else
 		buf_puts(&b, !ui->cfg->url ? " local only" : ui->sync.online == 1 ? " online"
 			 : ui->sync.online == 0 ? " offline" : "");
-	buf_printf(&b, "  %ld unsynced", ui->unsynced);
+	buf_printf(&b, "  %ld%s unsynced", ui->unsynced,
+		   ui->unsynced >= CACHE_UNSYNCED_CAP ? "+" : "");
 	if (ui->conflicts)
 		buf_printf(&b, "  %ld conflict%s", ui->conflicts, ui->conflicts == 1 ? "" : "s");
 	if (ui->rejected)

@@ -119,7 +119,7 @@ fault "truncated JSON from _changes, once" either truncated-json _changes 1
 fault "truncated JSON from _bulk_docs, once (the push was stored)" either truncated-json _bulk_docs 1
 fault "malformed JSON from _changes, once" either malformed-json _changes 1
 fault "malformed JSON from _bulk_docs, once (the push was stored)" either malformed-json _bulk_docs 1
-fault "wrong-shape JSON from GET /db, once" either wrong-shape "^/$DBNAME/?\$" 1
+fault "wrong-shape JSON from the checkpoint (_local), once" either wrong-shape _local 1
 fault "wrong-shape JSON from _changes, once" either wrong-shape _changes 1
 fault "wrong-shape JSON from _bulk_docs, once (the push was stored)" either wrong-shape _bulk_docs 1
 fault "a slow small body (the checkpoint), once" either slow-body _local 1

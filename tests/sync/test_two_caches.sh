@@ -301,6 +301,8 @@ for n in A B; do
 	check "idle: $n's second sync reports 0 pulled, 0 pushed, 0 conflicts, 0 rejected" \
 		grep -qx 'done 0 0 0 0' "$OUT"
 	check "idle: $n's second sync posts nothing to _bulk_docs" eval "! grep -q 'POST .*_bulk_docs' '$ERR'"
+	check "idle: $n's second sync costs 2 requests (the checkpoint and _changes)" \
+		test "$(grep -c '^noron: [A-Z]* .* -> ' "$ERR")" = 2
 	export_of "$n" "$T/after.$n"
 	check "idle: $n's records did not change" sc same-exports "$T/before.$n" "$T/after.$n"
 	check "idle: $n's history did not grow" test "$(sc sql "$T/$n.db" "select count(*) from history")" = "$hist"

@@ -1,0 +1,322 @@
+/*
+ * The cache's ways of staying fast as it grows (see make bench), and that
+ * they give the same answers: a record's linked records in order from the
+ * links index, the newest matches first once ranking all would cost too
+ * much, the status line's capped count, listings read from the index of
+ * their order, and an older cache migrated to them.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cache.h"
+#include "record.h"
+#include "util.h"
+
+struct fx {
+	char dir[32];
+	char *path, *err;
+	struct cache *c;
+};
+
+static int setup(void **state)
+{
+	struct fx *f = xmalloc(sizeof *f);
+	*f = (struct fx){ .dir = "/tmp/noron-scale-XXXXXX" };
+	if (!mkdtemp(f->dir))
+		return -1;
+	f->path = str_printf("%s/cache.db", f->dir);
+	if (cache_open(f->path, CACHE_CREATE, &f->c, &f->err))
+		return -1;
+	cache_set_author(f->c, "tester@kb-se");
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	cache_close(f->c);
+	const char *suffixes[] = { "", "-wal", "-shm" };
+	for (int i = 0; i < 3; i++) {
+		char *p = str_printf("%s%s", f->path, suffixes[i]);
+		unlink(p);
+		free(p);
+	}
+	rmdir(f->dir);
+	free(f->path);
+	free(f->err);
+	free(f);
+	return 0;
+}
+
+static void exec_ok(struct cache *c, const char *sql)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(cache_db(c), sql, NULL, NULL, &msg))
+		fail_msg("%s: %s", sql, msg);
+}
+
+static long long q(struct cache *c, const char *sql)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(cache_db(c), sql, -1, &st, NULL))
+		fail_msg("%s: %s", sql, sqlite3_errmsg(cache_db(c)));
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	long long v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* Saves a record given as JSON text; keep_meta keeps its created_at. */
+static void store(struct fx *f, const char *json, bool keep_meta)
+{
+	cJSON *doc = cJSON_Parse(json);
+	assert_non_null(doc);
+	struct store_opts o = { .kind = "add", .keep_meta = keep_meta };
+	assert_int_equal(cache_begin(f->c, &f->err), 0);
+	if (cache_store(f->c, doc, &o, &f->err) < 0)
+		fail_msg("cache_store %s: %s", json, f->err);
+	assert_int_equal(cache_commit(f->c, &f->err), 0);
+	cJSON_Delete(doc);
+}
+
+static void save(struct fx *f, const char *json)
+{
+	store(f, json, false);
+}
+
+struct rows {
+	int n;
+	char *ids[64];
+};
+
+static int collect(void *ctx, const struct cache_row *row)
+{
+	struct rows *r = ctx;
+	if (r->n < 64)
+		r->ids[r->n++] = xstrdup(row->id);
+	return 0;
+}
+
+static void rows_free(struct rows *r)
+{
+	for (int i = 0; i < r->n; i++)
+		free(r->ids[i]);
+	r->n = 0;
+}
+
+static void base_records(struct fx *f)
+{
+	save(f, "{\"_id\":\"institution:kb-se\",\"type\":\"institution\",\"code\":\"kb-se\","
+	     "\"name\":\"Kungliga biblioteket\",\"country\":\"Sweden\"}");
+	save(f, "{\"_id\":\"area:storage\",\"type\":\"area\",\"title\":\"Storage\"}");
+}
+
+/* Guards: the Areas detail's linked records come in the linking type's
+ * order (events by start), each once even when it links through two
+ * fields, only of the type asked for, not deleted ones, and never more than
+ * the limit; an edit that changes the order field moves the record. */
+static void test_linked_in_order(void **state)
+{
+	struct fx *f = *state;
+	base_records(f);
+	save(f, "{\"_id\":\"event:c\",\"type\":\"event\",\"title\":\"C\",\"kind\":\"meeting\","
+	     "\"start\":\"2015-03-01\",\"areas\":[\"area:storage\"]}");
+	save(f, "{\"_id\":\"event:a\",\"type\":\"event\",\"title\":\"A\",\"kind\":\"meeting\","
+	     "\"start\":\"2013-01-01\",\"areas\":[\"area:storage\"]}");
+	save(f, "{\"_id\":\"event:b\",\"type\":\"event\",\"title\":\"B\",\"kind\":\"visit\","
+	     "\"start\":\"2014-06-01T10:00:00Z\",\"areas\":[\"area:storage\"]}");
+	save(f, "{\"_id\":\"skill:s\",\"type\":\"skill\",\"topic\":\"Tape\",\"kind\":\"skill\","
+	     "\"institution\":\"institution:kb-se\",\"area\":\"area:storage\"}");
+	save(f, "{\"_id\":\"proposal:p\",\"type\":\"proposal\",\"title\":\"P\",\"status\":\"new\","
+	     "\"institution\":\"institution:kb-se\",\"votes\":{\"institution:kb-se\":1}}");
+	const struct type_def *ev = type_find("event");
+	struct rows r = { 0 };
+	assert_int_equal(cache_linked(f->c, "area:storage", ev, 10, collect, &r, &f->err), 0);
+	assert_int_equal(r.n, 3);
+	assert_string_equal(r.ids[0], "event:a");
+	assert_string_equal(r.ids[1], "event:b");
+	assert_string_equal(r.ids[2], "event:c");
+	rows_free(&r);
+	assert_int_equal(cache_linked(f->c, "area:storage", ev, 2, collect, &r, &f->err), 0);
+	assert_int_equal(r.n, 2);
+	rows_free(&r);
+	/* The proposal refers to kb-se as its institution and in its votes. */
+	assert_int_equal(cache_linked(f->c, "institution:kb-se", type_find("proposal"), 10,
+				      collect, &r, &f->err), 0);
+	assert_int_equal(r.n, 1);
+	rows_free(&r);
+	save(f, "{\"_id\":\"event:a\",\"type\":\"event\",\"title\":\"A\",\"kind\":\"meeting\","
+	     "\"start\":\"2016-01-01\",\"areas\":[\"area:storage\"]}");
+	assert_int_equal(cache_delete(f->c, "event:b", &f->err), 0);
+	assert_int_equal(cache_linked(f->c, "area:storage", ev, 10, collect, &r, &f->err), 0);
+	assert_int_equal(r.n, 2);
+	assert_string_equal(r.ids[0], "event:c");
+	assert_string_equal(r.ids[1], "event:a");
+	rows_free(&r);
+}
+
+/* Adds n skills whose topic holds word, in one transaction (raw, fast). */
+static void many_skills(struct fx *f, int n, const char *word)
+{
+	assert_int_equal(cache_begin(f->c, &f->err), 0);
+	for (int i = 0; i < n; i++) {
+		char *json = str_printf("{\"_id\":\"skill:%s%05d\",\"type\":\"skill\",\"topic\":"
+					"\"%s %d\",\"kind\":\"skill\",\"institution\":"
+					"\"institution:kb-se\"}", word, i, word, i);
+		cJSON *doc = cJSON_Parse(json);
+		struct store_opts o = { .kind = NULL };
+		if (cache_store(f->c, doc, &o, &f->err) < 0)
+			fail_msg("%s: %s", json, f->err);
+		cJSON_Delete(doc);
+		free(json);
+	}
+	assert_int_equal(cache_commit(f->c, &f->err), 0);
+}
+
+/* The best match by bm25 itself, to compare the ranked window with. */
+static char *best_by_bm25(struct fx *f, const char *fts)
+{
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(cache_db(f->c), "SELECT d.id FROM search JOIN docs d"
+		" ON d.n = search.rowid WHERE search MATCH ?1 ORDER BY bm25(search), d.n LIMIT 1",
+		-1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, fts, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	char *id = xstrdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return id;
+}
+
+/* Guards: up to 2,000 matches the search ranks them by bm25; past that the
+ * newest record comes first and the window still holds only matches; the
+ * count is exact either way. */
+static void test_search_past_ranking(void **state)
+{
+	struct fx *f = *state;
+	base_records(f);
+	many_skills(f, 30, "bandrobot");
+	save(f, "{\"_id\":\"skill:zz\",\"type\":\"skill\",\"topic\":\"bandrobot bandrobot\","
+	     "\"kind\":\"skill\",\"institution\":\"institution:kb-se\"}");
+	struct rows r = { 0 };
+	assert_int_equal(cache_search(f->c, "bandrobot", 0, 5, collect, &r, &f->err), 0);
+	assert_int_equal(r.n, 5);
+	char *best = best_by_bm25(f, "\"bandrobot\"*");
+	assert_string_equal(r.ids[0], best);
+	free(best);
+	rows_free(&r);
+	assert_int_equal(cache_search_count(f->c, "bandrob", &f->err), 31);
+	many_skills(f, 2000, "mikrofilm");
+	save(f, "{\"_id\":\"skill:newest\",\"type\":\"skill\",\"topic\":\"mikrofilm\","
+	     "\"kind\":\"skill\",\"institution\":\"institution:kb-se\"}");
+	assert_int_equal(cache_search_count(f->c, "mikro", &f->err), 2001);
+	assert_int_equal(cache_search(f->c, "mikro", 0, 3, collect, &r, &f->err), 0);
+	assert_int_equal(r.n, 3);
+	assert_string_equal(r.ids[0], "skill:newest");
+	for (int i = 0; i < r.n; i++)
+		assert_true(!strcmp(r.ids[i], "skill:newest") || !strncmp(r.ids[i], "skill:mikrofilm", 15));
+	rows_free(&r);
+	assert_int_equal(cache_search(f->c, "mikro", 2000, 10, collect, &r, &f->err), 0);
+	assert_int_equal(r.n, 1);	/* the last of 2,001: the window ends where the matches do */
+	rows_free(&r);
+}
+
+/* Guards: the status line's count of unsynced edits stops at
+ * CACHE_UNSYNCED_CAP, while noron status counts them all. */
+static void test_status_cap(void **state)
+{
+	struct fx *f = *state;
+	base_records(f);
+	exec_ok(f->c, "WITH RECURSIVE i(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM i"
+		" WHERE k < 10005) INSERT INTO docs(id, type, body, dirty, updated_at)"
+		" SELECT 'fund:f' || k, 'fund', json_object('type', 'fund', 'name', 'F' || k), 1,"
+		" '2026-01-01T00:00:00Z' FROM i");
+	struct cache_status s;
+	assert_int_equal(cache_sync_status(f->c, &s, &f->err), 0);
+	assert_int_equal(s.unsynced, CACHE_UNSYNCED_CAP);
+	assert_int_equal(s.records, -1);
+	cache_status_free(&s);
+	assert_int_equal(cache_status(f->c, &s, &f->err), 0);
+	assert_int_equal(s.unsynced, 10007);
+	assert_int_equal(s.records, 10007);
+	cache_status_free(&s);
+}
+
+/* Guards: proposals listed oldest first among those to triage come in that
+ * order, and counted by status, whatever index SQLite would pick. */
+static void test_proposal_orders(void **state)
+{
+	struct fx *f = *state;
+	base_records(f);
+	const char *status[] = { "new", "accepted", "review", "new", "declined" };
+	for (int i = 0; i < 5; i++) {
+		char *json = str_printf("{\"_id\":\"proposal:p%d\",\"type\":\"proposal\",\"title\":"
+					"\"P%d\",\"status\":\"%s\",\"created_at\":\"2020-0%d-01T00:00:00Z\"}",
+					i, i, status[i], 5 - i);
+		store(f, json, true);
+		free(json);
+	}
+	const struct type_def *t = type_find("proposal");
+	struct cache_query qy = { .type = t, .order = t->indexes[0] };
+	qy.match[0].field = "status";
+	qy.match[0].value = "new|review";
+	assert_int_equal(cache_query_count(f->c, &qy, &f->err), 3);
+	struct rows r = { 0 };
+	assert_int_equal(cache_query_rows(f->c, &qy, 0, 10, collect, &r, &f->err), 0);
+	assert_int_equal(r.n, 3);
+	assert_string_equal(r.ids[0], "proposal:p3");	/* created 2020-02 */
+	assert_string_equal(r.ids[1], "proposal:p2");
+	assert_string_equal(r.ids[2], "proposal:p0");
+	rows_free(&r);
+	assert_int_equal(cache_query_position(f->c, &qy, "proposal:p0", &f->err), 2);
+}
+
+/* Guards: a cache of schema 1 (links without their order, a search index
+ * without prefixes) is migrated on open: linked records come in order,
+ * searches still find, and the schema is the latest. */
+static void test_migrates_schema_1(void **state)
+{
+	struct fx *f = *state;
+	base_records(f);
+	save(f, "{\"_id\":\"event:late\",\"type\":\"event\",\"title\":\"Magasin\",\"kind\":\"visit\","
+	     "\"start\":\"2019-01-01\",\"areas\":[\"area:storage\"]}");
+	save(f, "{\"_id\":\"event:early\",\"type\":\"event\",\"title\":\"Fjernlager\","
+	     "\"kind\":\"visit\",\"start\":\"2012-01-01\",\"areas\":[\"area:storage\"]}");
+	exec_ok(f->c, "DROP INDEX links_order; ALTER TABLE links DROP COLUMN key;"
+		" CREATE VIRTUAL TABLE old USING fts5(text, tokenize = 'unicode61');"
+		" INSERT INTO old(rowid, text) SELECT rowid, text FROM search;"
+		" DROP TABLE search; ALTER TABLE old RENAME TO search; PRAGMA user_version = 1");
+	cache_close(f->c);
+	f->c = NULL;
+	assert_int_equal(cache_open(f->path, 0, &f->c, &f->err), 0);
+	assert_int_equal(q(f->c, "PRAGMA user_version"), CACHE_SCHEMA_VERSION);
+	struct rows r = { 0 };
+	assert_int_equal(cache_linked(f->c, "area:storage", type_find("event"), 10, collect, &r,
+				      &f->err), 0);
+	assert_int_equal(r.n, 2);
+	assert_string_equal(r.ids[0], "event:early");
+	rows_free(&r);
+	assert_int_equal(cache_search_count(f->c, "fjern", &f->err), 1);
+	assert_int_equal(cache_search_count(f->c, "m", &f->err), 1);
+}
+
+int main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_linked_in_order),
+		T(test_search_past_ranking),
+		T(test_status_cap),
+		T(test_proposal_orders),
+		T(test_migrates_schema_1),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
