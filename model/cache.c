@@ -65,11 +65,47 @@ sqlite3_stmt *cache_prepare(struct cache *c, const char *sql, char **err)
 	return st;
 }
 
+sqlite3_stmt *cache_stmt(struct cache *c, const char *sql, char **err)
+{
+	for (int i = 0; i < c->nstmts; i++)
+		if (c->stmts[i].sql == sql && !c->stmts[i].busy) {
+			c->stmts[i].busy = true;
+			return c->stmts[i].st;
+		}
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL)
+	    != SQLITE_OK) {
+		cache_fail(c, "a query", err);
+		return NULL;
+	}
+	if (c->nstmts < CACHE_STMTS)	/* else used once, as cache_prepare's */
+		c->stmts[c->nstmts++] = (struct cache_stmt_slot){ .sql = sql, .st = st, .busy = true };
+	return st;
+}
+
+void cache_release(struct cache *c, sqlite3_stmt *st)
+{
+	for (int i = 0; i < c->nstmts; i++)
+		if (c->stmts[i].st == st) {
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			c->stmts[i].busy = false;
+			return;
+		}
+	sqlite3_finalize(st);
+}
+
 static int exec(struct cache *c, const char *sql, char **err)
 {
 	if (sqlite3_exec(c->db, sql, NULL, NULL, NULL) != SQLITE_OK)
 		return cache_fail(c, "an update", err);
 	return 0;
+}
+
+void cache_for_bulk_writes(struct cache *c)
+{
+	sqlite3_exec(c->db, "PRAGMA cache_size = -32768; PRAGMA synchronous = NORMAL;"
+		     " PRAGMA wal_autocheckpoint = 8192", NULL, NULL, NULL);
 }
 
 int cache_begin(struct cache *c, char **err)
@@ -252,6 +288,8 @@ void cache_close(struct cache *c)
 {
 	if (!c)
 		return;
+	for (int i = 0; i < c->nstmts; i++)
+		sqlite3_finalize(c->stmts[i].st);
 	sqlite3_close_v2(c->db);
 	free(c->path);
 	free(c->author);

@@ -12,7 +12,7 @@
 
 #include "fields.h"
 
-#define CACHE_SCHEMA_VERSION 3
+#define CACHE_SCHEMA_VERSION 4
 
 struct cache;
 
@@ -29,6 +29,16 @@ const char *cache_path(const struct cache *c);
 
 /* Who signs edits ("user@institution"), kept in updated_by. */
 void cache_set_author(struct cache *c, const char *author);
+
+/* For a process that writes thousands of records (a sync): a 32 MB page
+ * cache keeps the indexes it updates in memory rather than reading their
+ * pages from the file again for every record (SQLite's default is 2 MB);
+ * commits are not flushed to the disk one by one (synchronous=NORMAL: in WAL
+ * mode a crash or kill loses nothing, and a power cut can only undo the last
+ * pulled pages with their checkpoint, which the next sync pulls again; the
+ * edits people make are written by noron with every commit flushed); and
+ * the WAL is copied back less often. */
+void cache_for_bulk_writes(struct cache *c);
 
 /* Transactions: cache_begin takes the write lock at once. */
 int cache_begin(struct cache *c, char **err);
@@ -111,6 +121,9 @@ struct cache_query {
 	} match[CACHE_QUERY_MATCHES];
 	const char *order;		/* an SQL order over body from the pane, not the user;
 					 * NULL: the type's own */
+	long total;			/* how many rows it has, when the caller counted
+					 * them (0: unknown): a window in the second half
+					 * is then read from the end, in reverse */
 };
 int cache_query_rows(struct cache *c, const struct cache_query *q, long offset, long limit,
 		     cache_row_fn fn, void *ctx, char **err);

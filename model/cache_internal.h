@@ -6,16 +6,34 @@
 
 #include "cache.h"
 
+#define CACHE_STMTS 32
+
+struct cache_stmt_slot {	/* a statement kept for the next record (cache_stmt) */
+	const char *sql;
+	sqlite3_stmt *st;
+	bool busy;
+};
+
 struct cache {
 	sqlite3 *db;
 	char *path;
 	char *author;
 	int busy_ms;
 	int depth;		/* nesting of cache_begin */
+	struct cache_stmt_slot stmts[CACHE_STMTS];
+	int nstmts;
 };
 
 /* Prepares sql; on failure sets *err through cache_fail. */
 sqlite3_stmt *cache_prepare(struct cache *c, const char *sql, char **err);
+
+/* The same for the statements written for every record: sql must live as
+ * long as the cache (a string literal), and the statement compiled for it
+ * is kept and handed out again, for the same pointer, instead of compiled
+ * anew (an INSERT into docs compiles every index: more than it takes to
+ * run). Give it back with cache_release(), never sqlite3_finalize(). */
+sqlite3_stmt *cache_stmt(struct cache *c, const char *sql, char **err);
+void cache_release(struct cache *c, sqlite3_stmt *st);
 
 /* The search row and the links of a record (none when deleted). */
 int store_index(struct cache *c, const char *id, const cJSON *doc, bool deleted, char **err);

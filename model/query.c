@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static bool has_word_char(const char *s)
 {
@@ -33,6 +34,15 @@ char *search_query(const char *text)
 	return b.len ? buf_take(&b) : NULL;
 }
 
+/* search_query() on the text column only, not the records' kind. */
+static char *text_query(const char *text)
+{
+	char *words = search_query(text);
+	char *q = words ? str_printf("text : (%s)", words) : NULL;
+	free(words);
+	return q;
+}
+
 /* Areas in tree order: each area's path of (position, title, id) keys from
  * the root; children of the areas listed in ?4 (a JSON array) are hidden.
  * "= +p.id": a column compared with an indexed expression keeps its TEXT
@@ -56,7 +66,41 @@ char *search_query(const char *text)
 	"(SELECT count(*) FROM docs c WHERE json_extract(c.body, '$.parent') = +d.id" \
 	" AND c.type = 'area' AND c.deleted = 0)"
 
-enum shape { ROWS, COUNT, POSITION };
+enum shape { ROWS, COUNT, POSITION, ROWS_FROM_END };
+
+/* order with each term's direction turned ("a, b DESC" gives "a DESC, b"),
+ * so that an index is read backwards. Terms are split at commas outside
+ * parentheses and quotes. */
+static char *reversed(const char *order)
+{
+	struct buf b = { 0 };
+	int depth = 0;
+	bool quoted = false;
+	const char *term = order;
+	for (const char *p = order;; p++) {
+		if (*p == '\'')
+			quoted = !quoted;
+		else if (!quoted && *p == '(')
+			depth++;
+		else if (!quoted && *p == ')')
+			depth--;
+		if (*p && (quoted || depth || *p != ','))
+			continue;
+		while (*term == ' ')
+			term++;
+		size_t n = p - term;
+		while (n && term[n - 1] == ' ')
+			n--;
+		bool desc = n > 5 && !strncasecmp(term + n - 5, " DESC", 5);
+		bool asc = n > 4 && !strncasecmp(term + n - 4, " ASC", 4);
+		size_t keep = desc ? n - 5 : asc ? n - 4 : n;
+		buf_printf(&b, "%s%.*s%s", b.len ? ", " : "", (int)keep, term, desc ? "" : " DESC");
+		if (!*p)
+			break;
+		term = p + 1;
+	}
+	return buf_take(&b);
+}
 
 /* The conditions every listing shares; ?1 the filter, ?5... the matches. */
 static void where_sql(struct buf *b, const struct cache_query *q, bool tree)
@@ -67,7 +111,7 @@ static void where_sql(struct buf *b, const struct cache_query *q, bool tree)
 		buf_puts(b, " WHERE 1");
 	else
 		buf_printf(b, " WHERE d.type = '%s' AND d.deleted = 0", q->type->name);
-	if (q->filter)
+	if (q->filter)	/* ?1 names the type too (filter_query) */
 		buf_puts(b, " AND d.n IN (SELECT rowid FROM search WHERE search MATCH ?1)");
 	for (int i = 0; i < CACHE_QUERY_MATCHES && q->match[i].field; i++) {
 		const struct field_def *f = field_find(q->type, q->match[i].field);
@@ -112,9 +156,13 @@ static char *query_sql(const struct cache_query *q, enum shape shape)
 	bool tree = !strcmp(q->type->name, "area");
 	struct buf b = { 0 };
 	const char *order = tree ? "t.path" : q->order ? q->order : q->type->sort;
+	/* Only the filter: the search index counts its type's matches alone
+	 * (live records only have search rows). */
+	if (shape == COUNT && q->filter && !tree && !q->match[0].field)
+		return xstrdup("SELECT count(*) FROM search WHERE search MATCH ?1");
 	if (tree)
 		buf_puts(&b, TREE_CTE);
-	if (shape == ROWS)
+	if (shape == ROWS || shape == ROWS_FROM_END)
 		buf_printf(&b, "SELECT d.id, d.body, d.dirty, %s, %s", tree ? "t.depth" : "0",
 			   tree ? CHILDREN : "0");
 	else if (shape == COUNT)
@@ -129,7 +177,11 @@ static char *query_sql(const struct cache_query *q, enum shape shape)
 	where_sql(&b, q, tree);
 	if (shape == ROWS)
 		buf_printf(&b, " ORDER BY %s, d.id LIMIT ?2 OFFSET ?3", order);
-	else if (shape == POSITION)
+	if (shape == ROWS_FROM_END) {
+		char *back = reversed(order);
+		buf_printf(&b, " ORDER BY %s, d.id DESC LIMIT ?2 OFFSET ?3", back);
+		free(back);
+	} else if (shape == POSITION)
 		buf_puts(&b, ") WHERE id = ?7");
 	return buf_take(&b);
 }
@@ -159,6 +211,16 @@ static char *match_values(const struct field_def *f, const char *value)
 	return out;
 }
 
+/* A listing's full-text condition: its type's records whose text has every
+ * word of the filter. */
+static char *filter_query(const struct cache_query *q)
+{
+	char *words = text_query(q->filter);
+	char *fts = str_printf("kind : \"%s\" AND %s", q->type->name, words ? words : "\"\"");
+	free(words);
+	return fts;
+}
+
 static sqlite3_stmt *prepare_query(struct cache *c, const struct cache_query *q,
 				   enum shape shape, char **err)
 {
@@ -169,10 +231,8 @@ static sqlite3_stmt *prepare_query(struct cache *c, const struct cache_query *q,
 	free(sql);
 	if (!st)
 		return NULL;
-	char *fts = q->filter ? search_query(q->filter) : NULL;
 	if (q->filter)
-		sqlite3_bind_text(st, 1, fts ? fts : "\"\"", -1, SQLITE_TRANSIENT);
-	free(fts);
+		sqlite3_bind_text(st, 1, filter_query(q), -1, free);
 	if (q->collapsed && !q->filter)
 		sqlite3_bind_text(st, 4, q->collapsed, -1, SQLITE_TRANSIENT);
 	for (int i = 0; i < CACHE_QUERY_MATCHES && q->match[i].field; i++) {
@@ -207,9 +267,59 @@ static int each_row(struct cache *c, sqlite3_stmt *st, cache_row_fn fn, void *ct
 	return rc;
 }
 
+/* Rows read backwards, kept to be handed on in their order. */
+struct kept_rows {
+	struct cache_row *rows;
+	size_t n, cap;
+};
+
+static int keep_row(void *ctx, const struct cache_row *row)
+{
+	struct kept_rows *k = ctx;
+	if (k->n == k->cap) {
+		k->cap = k->cap ? 2 * k->cap : 32;
+		k->rows = xrealloc(k->rows, k->cap * sizeof *k->rows);
+	}
+	struct cache_row *r = &k->rows[k->n++];
+	*r = *row;
+	r->id = xstrdup(row->id);
+	r->body = cJSON_Duplicate(row->body, 1);
+	r->occurs = row->occurs ? xstrdup(row->occurs) : NULL;
+	return 0;
+}
+
+/* The window [offset, offset + limit) of the last half, read from the end
+ * of the order: OFFSET skips index entries one by one, so the last row of
+ * 25,000 would cost as much as reading all of them. */
+static int rows_from_end(struct cache *c, const struct cache_query *q, long offset, long limit,
+			 cache_row_fn fn, void *ctx, char **err)
+{
+	long left = q->total - offset;
+	long n = limit < 0 || limit > left ? left : limit;
+	sqlite3_stmt *st = prepare_query(c, q, ROWS_FROM_END, err);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 2, n);
+	sqlite3_bind_int64(st, 3, left - n);
+	struct kept_rows k = { 0 };
+	int rc = each_row(c, st, keep_row, &k, err);
+	for (size_t i = k.n; i-- > 0;) {
+		if (!rc)
+			rc = fn(ctx, &k.rows[i]);
+		free((char *)k.rows[i].id);
+		free((char *)k.rows[i].occurs);
+		cJSON_Delete(k.rows[i].body);
+	}
+	free(k.rows);
+	return rc;
+}
+
 int cache_query_rows(struct cache *c, const struct cache_query *q, long offset, long limit,
 		     cache_row_fn fn, void *ctx, char **err)
 {
+	bool tree = !strcmp(q->type->name, "area");
+	if (!tree && q->total > 0 && offset > q->total / 2 && offset < q->total)
+		return rows_from_end(c, q, offset, limit, fn, ctx, err);
 	sqlite3_stmt *st = prepare_query(c, q, ROWS, err);
 	if (!st)
 		return -1;
@@ -323,7 +433,7 @@ long long cache_data_version(struct cache *c)
 
 long cache_search_count(struct cache *c, const char *text, char **err)
 {
-	char *q = search_query(text);
+	char *q = text_query(text);
 	if (!q)
 		return 0;
 	/* Only live records have search rows (store.c), so no join is needed. */
@@ -337,7 +447,7 @@ long cache_search_count(struct cache *c, const char *text, char **err)
 int cache_search(struct cache *c, const char *text, long offset, long limit,
 		 cache_row_fn fn, void *ctx, char **err)
 {
-	char *q = search_query(text);
+	char *q = text_query(text);
 	if (!q)
 		return err_set(err, "nothing to search for in '%s'", text);
 	long matches = cache_search_count(c, text, err);

@@ -40,7 +40,7 @@ struct remote_write {
 
 static int write_remote(struct cache *c, const struct remote_write *w, char **err)
 {
-	sqlite3_stmt *st = cache_prepare(c,
+	sqlite3_stmt *st = cache_stmt(c,
 		"INSERT INTO docs(id, type, body, rev, base, dirty, deleted, updated_at)"
 		" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, strftime('%Y-%m-%dT%H:%M:%SZ','now'))"
 		" ON CONFLICT(id) DO UPDATE SET type = ?2, body = ?3, rev = ?4, base = ?5,"
@@ -56,7 +56,7 @@ static int write_remote(struct cache *c, const struct remote_write *w, char **er
 	sqlite3_bind_int(st, 6, w->dirty);
 	sqlite3_bind_int(st, 7, w->deleted);
 	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : cache_fail(c, "saving a pulled record", err);
-	sqlite3_finalize(st);
+	cache_release(c, st);
 	free(body);
 	return rc ? -1 : store_index(c, w->id, w->body, w->deleted, err);
 }

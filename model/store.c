@@ -26,7 +26,7 @@ static char *column_text(sqlite3_stmt *st, int i)
 int cache_get(struct cache *c, const char *id, struct cache_doc *out, char **err)
 {
 	*out = (struct cache_doc){ 0 };
-	sqlite3_stmt *st = cache_prepare(c, "SELECT body, rev, dirty, deleted, rejected "
+	sqlite3_stmt *st = cache_stmt(c, "SELECT body, rev, dirty, deleted, rejected "
 					 "FROM docs WHERE id = ?", err);
 	if (!st)
 		return -1;
@@ -43,21 +43,21 @@ int cache_get(struct cache *c, const char *id, struct cache_doc *out, char **err
 	} else {
 		rc = rc == SQLITE_DONE ? 0 : cache_fail(c, "reading a record", err);
 	}
-	sqlite3_finalize(st);
+	cache_release(c, st);
 	return rc;
 }
 
 bool cache_ref_exists(void *cache, const char *id, const char *type)
 {
 	struct cache *c = cache;
-	sqlite3_stmt *st = cache_prepare(c, "SELECT 1 FROM docs WHERE id = ? AND type = ? "
+	sqlite3_stmt *st = cache_stmt(c, "SELECT 1 FROM docs WHERE id = ? AND type = ? "
 					 "AND deleted = 0", NULL);
 	if (!st)
 		return false;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, type, -1, SQLITE_STATIC);
 	bool found = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
+	cache_release(c, st);
 	return found;
 }
 
@@ -107,7 +107,7 @@ static void stamp(struct cache *c, cJSON *doc, const struct cache_doc *old)
 static int write_doc(struct cache *c, const char *id, const char *type, const char *body,
 		     const struct store_opts *o, char **err)
 {
-	sqlite3_stmt *st = cache_prepare(c,
+	sqlite3_stmt *st = cache_stmt(c,
 		"INSERT INTO docs(id, type, body, dirty, deleted, updated_at, base)"
 		" VALUES(?1, ?2, ?3, ?4, ?5, strftime('%Y-%m-%dT%H:%M:%SZ','now'), ?6)"
 		" ON CONFLICT(id) DO UPDATE SET type = ?2, body = ?3, deleted = ?5,"
@@ -125,7 +125,7 @@ static int write_doc(struct cache *c, const char *id, const char *type, const ch
 	if (o->clean)
 		sqlite3_bind_text(st, 6, body, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : cache_fail(c, "saving a record", err);
-	sqlite3_finalize(st);
+	cache_release(c, st);
 	return rc;
 }
 
@@ -133,7 +133,7 @@ static int write_doc(struct cache *c, const char *id, const char *type, const ch
 static sqlite3_int64 one_int(struct cache *c, const char *sql, const char *text,
 			     sqlite3_int64 n, char **err)
 {
-	sqlite3_stmt *st = cache_prepare(c, sql, err);
+	sqlite3_stmt *st = cache_stmt(c, sql, err);
 	if (!st)
 		return -1;
 	if (text)
@@ -142,7 +142,7 @@ static sqlite3_int64 one_int(struct cache *c, const char *sql, const char *text,
 		sqlite3_bind_int64(st, 1, n);
 	int step = sqlite3_step(st);
 	sqlite3_int64 v = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-	sqlite3_finalize(st);
+	cache_release(c, st);
 	if (step != SQLITE_ROW)
 		cache_fail(c, "indexing", err);
 	return v;
@@ -162,23 +162,26 @@ static int write_search(struct cache *c, const char *id, const cJSON *doc, bool 
 		return -1;
 	int rc = 0;
 	if (had) {
-		sqlite3_stmt *del = cache_prepare(c, "DELETE FROM search WHERE rowid = ?", err);
+		sqlite3_stmt *del = cache_stmt(c, "DELETE FROM search WHERE rowid = ?", err);
 		if (!del)
 			return -1;
 		sqlite3_bind_int64(del, 1, n);
 		rc = sqlite3_step(del) == SQLITE_DONE ? 0 : cache_fail(c, "indexing", err);
-		sqlite3_finalize(del);
+		cache_release(c, del);
 	}
 	if (rc || deleted)
 		return rc;
-	sqlite3_stmt *ins = cache_prepare(c, "INSERT INTO search(rowid, text) VALUES(?, ?)", err);
+	sqlite3_stmt *ins = cache_stmt(c, "INSERT INTO search(rowid, kind, text) "
+					  "VALUES(?, ?, ?)", err);
 	if (!ins)
 		return -1;
 	char *text = record_search_text(doc);
 	sqlite3_bind_int64(ins, 1, n);
-	sqlite3_bind_text(ins, 2, text, -1, SQLITE_STATIC);
+	const cJSON *kind = cJSON_GetObjectItemCaseSensitive(doc, "type");	/* maybe a newer type */
+	sqlite3_bind_text(ins, 2, cJSON_IsString(kind) ? kind->valuestring : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(ins, 3, text, -1, SQLITE_STATIC);
 	rc = sqlite3_step(ins) == SQLITE_DONE ? 0 : cache_fail(c, "indexing", err);
-	sqlite3_finalize(ins);
+	cache_release(c, ins);
 	free(text);
 	return rc;
 }
@@ -210,15 +213,15 @@ static int link_field(sqlite3_stmt *ins, const char *id, const struct field_def 
 static int write_links(struct cache *c, const char *id, const cJSON *doc, bool deleted,
 		       char **err)
 {
-	sqlite3_stmt *del = cache_prepare(c, "DELETE FROM links WHERE src = ?", err);
+	sqlite3_stmt *del = cache_stmt(c, "DELETE FROM links WHERE src = ?", err);
 	if (!del)
 		return -1;
 	sqlite3_bind_text(del, 1, id, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(del) == SQLITE_DONE ? 0 : -1;
-	sqlite3_finalize(del);
+	cache_release(c, del);
 	if (rc || deleted)
 		return rc ? cache_fail(c, "saving links", err) : 0;
-	sqlite3_stmt *ins = cache_prepare(c, "INSERT OR IGNORE INTO links(dst, src, field, key) "
+	sqlite3_stmt *ins = cache_stmt(c, "INSERT OR IGNORE INTO links(dst, src, field, key) "
 					  "VALUES(?, ?, ?, ?)", err);
 	if (!ins)
 		return -1;
@@ -230,7 +233,7 @@ static int write_links(struct cache *c, const char *id, const cJSON *doc, bool d
 		if (t->fields[i].ref && v)
 			rc = link_field(ins, id, &t->fields[i], v);
 	}
-	sqlite3_finalize(ins);
+	cache_release(c, ins);
 	return rc ? cache_fail(c, "saving links", err) : 0;
 }
 
@@ -252,7 +255,7 @@ int store_history(struct cache *c, const char *id, const char *before, const cha
 				 NULL, 0, err);
 	if (*batch < 0)
 		return -1;
-	sqlite3_stmt *st = cache_prepare(c,
+	sqlite3_stmt *st = cache_stmt(c,
 		"INSERT INTO history(id, kind, before, after, at, by, batch) VALUES(?, ?, ?, ?,"
 		" strftime('%Y-%m-%dT%H:%M:%SZ','now'), ?, ?)", err);
 	if (!st)
@@ -264,7 +267,7 @@ int store_history(struct cache *c, const char *id, const char *before, const cha
 	sqlite3_bind_text(st, 5, by ? by : c->author, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 6, *batch);
 	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : cache_fail(c, "recording history", err);
-	sqlite3_finalize(st);
+	cache_release(c, st);
 	return rc;
 }
 

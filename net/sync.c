@@ -363,6 +363,7 @@ int sync_run(struct cache *c, const struct config *cfg, const struct sync_opts *
 	if (!url)
 		return err_set(err, "no endpoint: set url in the config or give --url");
 	struct round rd = { .c = c, .o = o, .r = r };
+	cache_for_bulk_writes(c);
 	if (open_endpoint(&rd, cfg, url, err))
 		return -1;
 	rd.endpoint = url_redact(url);

@@ -13,8 +13,20 @@ void rlist_init(struct rlist *l, const struct type_def *t)
 	*l = (struct rlist){ .q = { .type = t }, .count = -1 };
 }
 
+static void forget_shown(struct rlist *l)
+{
+	for (int i = 0; i < l->shown.n; i++) {
+		free((char *)l->shown.rows[i].id);
+		cJSON_Delete(l->shown.rows[i].body);
+	}
+	l->shown.n = 0;
+	l->shown.valid = false;
+}
+
 void rlist_free(struct rlist *l)
 {
+	forget_shown(l);
+	free(l->shown.rows);
 	free(l->filter);
 	free(l->cursor_id);
 }
@@ -29,9 +41,12 @@ static void clamp(struct rlist *l)
 
 void rlist_reload(struct rlist *l, struct ui *ui)
 {
+	forget_shown(l);
+	l->q.total = 0;
 	l->count = cache_query_count(ui->cache, &l->q, NULL);
 	if (l->count < 0)
 		l->count = 0;
+	l->q.total = l->count;	/* windows near the end are read from it */
 	if (l->cursor_id) {
 		long at = cache_query_position(ui->cache, &l->q, l->cursor_id, NULL);
 		if (at >= 0)
@@ -105,10 +120,40 @@ static int keep_one(void *ctx, const struct cache_row *row)
 
 cJSON *rlist_current(struct rlist *l, struct ui *ui)
 {
+	long i = l->cursor - l->shown.top;
+	if (l->shown.valid && i >= 0 && i < l->shown.n)
+		return cJSON_Duplicate(l->shown.rows[i].body, 1);
 	cJSON *doc = NULL;
 	if (l->count > 0)
 		cache_query_rows(ui->cache, &l->q, l->cursor, 1, keep_one, &doc, NULL);
 	return doc;
+}
+
+/* Keeps a copy of a row read for the screen. */
+static int keep_shown(void *ctx, const struct cache_row *row)
+{
+	struct rlist *l = ctx;
+	if (l->shown.n >= l->shown.h)
+		return 0;
+	struct cache_row *r = &l->shown.rows[l->shown.n++];
+	*r = *row;
+	r->id = xstrdup(row->id);
+	r->body = cJSON_Duplicate(row->body, 1);
+	r->occurs = NULL;
+	return 0;
+}
+
+/* The rows from top, h of them, read unless they are the ones shown. */
+static void read_shown(struct rlist *l, struct ui *ui, int h)
+{
+	if (l->shown.valid && l->shown.top == l->top && l->shown.h == h)
+		return;
+	forget_shown(l);
+	if (h > l->shown.h || !l->shown.rows)
+		l->shown.rows = xrealloc(l->shown.rows, (h > 0 ? h : 1) * sizeof *l->shown.rows);
+	l->shown.h = h;
+	l->shown.top = l->top;
+	l->shown.valid = !cache_query_rows(ui->cache, &l->q, l->top, h, keep_shown, l, NULL);
 }
 
 struct draw_ctx {
@@ -155,7 +200,9 @@ void rlist_draw(struct rlist *l, struct ui *ui, struct rect r, rlist_row_fn fn, 
 		l->top = l->count > r.h ? l->count - r.h : 0;
 	struct draw_ctx d = { .l = l, .ui = ui, .r = r, .fn = fn, .ctx = ctx, .sel_y = r.y,
 			      .sel_x = r.x };
-	cache_query_rows(ui->cache, &l->q, l->top, r.h, draw_row, &d, NULL);
+	read_shown(l, ui, r.h);
+	for (int i = 0; i < l->shown.n; i++)
+		draw_row(&d, &l->shown.rows[i]);
 	for (int i = d.row; i < r.h; i++)
 		draw_fill(r.y + i, r.x, r.w, ATTR_PLAIN);
 	if (!l->count)

@@ -13,6 +13,13 @@ struct rlist {
 	char *filter;		/* owned copy behind q.filter */
 	long cursor, top, count;
 	char *cursor_id;	/* the selected record, kept across reloads */
+	struct {		/* the rows on screen, as last read: a key that
+				 * moves the cursor within them reads nothing */
+		struct cache_row *rows;
+		int n, h;
+		long top;
+		bool valid;
+	} shown;
 };
 
 typedef void (*rlist_row_fn)(void *ctx, const struct cache_row *row, struct rect line,

@@ -97,15 +97,28 @@ class Results:
                   f"{r['median']:>10.3f} {r['p95']:>10.3f} {r['unit']:<5} {vs:>7}")
 
 
+GNU_TIME = "/usr/bin/time"
+
+
 def run_timed(argv, env=None, stdin=subprocess.DEVNULL, capture=True):
-    """Runs argv; returns (seconds, peak RSS in MB, stdout, stderr, status)."""
+    """Runs argv; returns (seconds, peak RSS in MB, stdout, stderr, status).
+
+    The peak comes from GNU time, which forks itself (small) to run argv: a
+    child forked from this Python process would carry this process's size
+    in its peak (the kernel keeps the largest across exec)."""
     out = tempfile.TemporaryFile() if capture else subprocess.DEVNULL
     err = tempfile.TemporaryFile()
+    rss_file = tempfile.NamedTemporaryFile(prefix="noron-bench-rss.", delete=False)
+    rss_file.close()
     t0 = time.perf_counter()
-    p = subprocess.Popen(argv, env=env, stdin=stdin, stdout=out, stderr=err)
+    p = subprocess.Popen([GNU_TIME, "-q", "-f", "%M", "-o", rss_file.name] + list(argv),
+                         env=env, stdin=stdin, stdout=out, stderr=err)
     _, status, ru = os.wait4(p.pid, 0)
     seconds = time.perf_counter() - t0
     p.returncode = os.waitstatus_to_exitcode(status)
+    with open(rss_file.name, encoding="utf-8") as f:
+        kb = f.read().split()
+    os.unlink(rss_file.name)
     texts = []
     for f in (out, err):
         if f is subprocess.DEVNULL:
@@ -114,7 +127,7 @@ def run_timed(argv, env=None, stdin=subprocess.DEVNULL, capture=True):
         f.seek(0)
         texts.append(f.read().decode("utf-8", "replace"))
         f.close()
-    return seconds, ru.ru_maxrss / 1024, texts[0], texts[1], p.returncode
+    return seconds, (int(kb[-1]) if kb else 0) / 1024, texts[0], texts[1], p.returncode
 
 
 class Bench:
@@ -370,9 +383,9 @@ class Bench:
             import ptyterm  # noqa: F401 - it finds Debian's pyte
         except ImportError:
             missing.append("python3-pyte")
-        for tool in ("node", "npm", "curl"):
+        for tool in ("node", "npm", "curl", GNU_TIME):
             if not shutil.which(tool):
-                missing.append({"node": "nodejs"}.get(tool, tool))
+                missing.append({"node": "nodejs", GNU_TIME: "time"}.get(tool, tool))
         if missing:
             sys.exit("bench: needs " + ", ".join(missing) + " (Debian: apt-get install "
                      + " ".join(missing) + "); calcurse and taskwarrior are measured"

@@ -229,6 +229,32 @@ static void test_search_past_ranking(void **state)
 	rows_free(&r);
 }
 
+/* Guards: a filtered listing counts and lists its own type's matches only
+ * (the search index's kind), while the search finds every type's; a filter
+ * of no word finds nothing. */
+static void test_filter_its_type(void **state)
+{
+	struct fx *f = *state;
+	base_records(f);
+	many_skills(f, 3, "tape");
+	save(f, "{\"_id\":\"event:tape\",\"type\":\"event\",\"title\":\"Tape day\","
+	     "\"kind\":\"meeting\",\"start\":\"2015-03-01\"}");
+	save(f, "{\"_id\":\"event:skill\",\"type\":\"event\",\"title\":\"Skill share\","
+	     "\"kind\":\"meeting\",\"start\":\"2015-04-01\"}");
+	const struct type_def *sk = type_find("skill"), *ev = type_find("event");
+	assert_int_equal(cache_count(f->c, sk, "tape", &f->err), 3);
+	assert_int_equal(cache_count(f->c, ev, "tape", &f->err), 1);
+	struct rows r = { 0 };
+	assert_int_equal(cache_list(f->c, ev, "tape", 0, -1, collect, &r, &f->err), 0);
+	assert_int_equal(r.n, 1);
+	assert_string_equal(r.ids[0], "event:tape");
+	rows_free(&r);
+	assert_int_equal(cache_search_count(f->c, "tape", &f->err), 4);	/* every type */
+	assert_int_equal(cache_count(f->c, ev, "share", &f->err), 1);
+	assert_int_equal(cache_count(f->c, sk, "share", &f->err), 0);
+	assert_int_equal(cache_count(f->c, sk, "!!", &f->err), 0);
+}
+
 /* Guards: the status line's count of unsynced edits stops at
  * CACHE_UNSYNCED_CAP, while noron status counts them all. */
 static void test_status_cap(void **state)
@@ -279,6 +305,56 @@ static void test_proposal_orders(void **state)
 	assert_int_equal(cache_query_position(f->c, &qy, "proposal:p0", &f->err), 2);
 }
 
+/* The ids of a window, read with or without the total known. */
+static void window(struct fx *f, struct cache_query *qy, long total, long offset, long limit,
+		   struct rows *r)
+{
+	qy->total = total;
+	assert_int_equal(cache_query_rows(f->c, qy, offset, limit, collect, r, &f->err), 0);
+}
+
+/* Guards: a window in the last half of a listing, read from its end, holds
+ * the same rows in the same order as read from the start, for an order with
+ * a descending term and empty values (projects: status, then start DESC),
+ * up to the last row. */
+static void test_rows_from_end(void **state)
+{
+	struct fx *f = *state;
+	base_records(f);
+	const char *status[] = { "ongoing", "idea", "completed", "planned" };
+	for (int i = 0; i < 41; i++) {
+		char start[32] = "";
+		if (i % 5)
+			snprintf(start, sizeof start, ",\"start\":\"20%02d-01-01\"", 10 + i % 7);
+		char *json = str_printf("{\"_id\":\"project:p%02d\",\"type\":\"project\","
+					"\"title\":\"P%d\",\"status\":\"%s\"%s}", i, i,
+					status[i % 4], start);
+		save(f, json);
+		free(json);
+	}
+	struct cache_query qy = { .type = type_find("project") };
+	long total = cache_query_count(f->c, &qy, &f->err);
+	assert_int_equal(total, 41);
+	for (long offset = 15; offset < total; offset += 4) {
+		struct rows a = { 0 }, b = { 0 };
+		window(f, &qy, 0, offset, 10, &a);
+		window(f, &qy, total, offset, 10, &b);
+		assert_int_equal(a.n, b.n);
+		for (int i = 0; i < a.n; i++)
+			assert_string_equal(a.ids[i], b.ids[i]);
+		rows_free(&a);
+		rows_free(&b);
+	}
+	struct rows last = { 0 }, all = { 0 };
+	window(f, &qy, total, total - 1, 5, &last);
+	window(f, &qy, 0, 0, -1, &all);
+	assert_int_equal(last.n, 1);
+	assert_int_equal(all.n, 41);
+	assert_string_equal(last.ids[0], all.ids[40]);
+	rows_free(&last);
+	rows_free(&all);
+}
+
 /* Guards: a cache of schema 1 (links without their order, a search index
  * without prefixes) is migrated on open: linked records come in order,
  * searches still find, and the schema is the latest. */
@@ -314,8 +390,10 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_linked_in_order),
 		T(test_search_past_ranking),
+		T(test_filter_its_type),
 		T(test_status_cap),
 		T(test_proposal_orders),
+		T(test_rows_from_end),
 		T(test_migrates_schema_1),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
