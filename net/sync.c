@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 
 #define PULL_PAGE 500
+#define PULL_COMMIT 2000	/* pulled documents per transaction, at most */
 #define PUSH_BATCH 200
 #define PUSH_PASSES 4
 
@@ -23,6 +24,8 @@ struct round {
 	struct sync_report *r;
 	char *endpoint;		/* the database URL, as the checkpoint's key */
 	char *checkpoint;	/* _local document name */
+	bool in_tx;		/* pulled pages wait in an open transaction */
+	long pending;		/* documents in it */
 };
 
 static void progress(struct round *rd, const char *stage, long n)
@@ -50,12 +53,29 @@ static char *password(const struct config *cfg, char **err)
 	return xstrdup(line);
 }
 
-/* Applies one page of documents and its checkpoint in one transaction. */
-static int apply_page(struct round *rd, const cJSON *results, const char *last_seq, char **err)
+/* Ends the transaction of the pages applied so far (each with its
+ * checkpoint, so any number of them is a state to resume from). */
+static int commit_pages(struct round *rd, char **err)
+{
+	if (!rd->in_tx)
+		return 0;
+	rd->in_tx = false;
+	return cache_commit(rd->c, err);
+}
+
+/* Applies one page of documents and its checkpoint in the open transaction,
+ * committed every PULL_COMMIT documents and after the last page: a commit
+ * per page writes the same index pages to the WAL again and again. */
+static int apply_page(struct round *rd, const cJSON *results, const char *last_seq, bool last,
+		      char **err)
 {
 	struct replica_stats st = { 0 };
-	if (cache_begin(rd->c, err))
-		return -1;
+	if (!rd->in_tx) {
+		if (cache_begin(rd->c, err))
+			return -1;
+		rd->in_tx = true;
+		rd->pending = 0;
+	}
 	const cJSON *row;
 	int rc = 0;
 	cJSON_ArrayForEach(row, results) {
@@ -67,11 +87,13 @@ static int apply_page(struct round *rd, const cJSON *results, const char *last_s
 		rc = replica_set_checkpoint(rd->c, rd->endpoint, last_seq, err);
 	if (rc) {
 		cache_rollback(rd->c);
+		rd->in_tx = false;
 		return -1;
 	}
 	rd->r->pulled += st.taken + st.merged + st.conflicts;
 	rd->r->merged += st.merged;
-	return cache_commit(rd->c, err);
+	rd->pending += cJSON_GetArraySize(results);
+	return last || rd->pending >= PULL_COMMIT ? commit_pages(rd, err) : 0;
 }
 
 /* The next page of _changes, fetched by a thread while this one writes the
@@ -140,7 +162,7 @@ static int pull(struct round *rd, char **err)
 		if (more)
 			prefetch_start(&f, rd->h, last);
 		if (n)
-			rc = apply_page(rd, results, last, err);
+			rc = apply_page(rd, results, last, !more, err);
 		free(since);
 		since = last;
 		cJSON_Delete(page);
@@ -148,6 +170,9 @@ static int pull(struct round *rd, char **err)
 		if (rc || !more)
 			break;
 	}
+	/* The pages applied stand even when the next one could not be read. */
+	if (commit_pages(rd, rc ? NULL : err) && !rc)
+		rc = -1;
 	if (f.running) {	/* this page failed to write: the next is not wanted */
 		cJSON *page = NULL;
 		char *last = NULL, *ignored = NULL;

@@ -100,19 +100,20 @@ class Results:
 GNU_TIME = "/usr/bin/time"
 
 
-def run_timed(argv, env=None, stdin=subprocess.DEVNULL, capture=True):
-    """Runs argv; returns (seconds, peak RSS in MB, stdout, stderr, status).
+def run_timed(argv, env=None, stdin=subprocess.DEVNULL, capture=True, rss=False):
+    """Runs argv; returns (seconds, peak RSS in MB or 0, stdout, stderr, status).
 
-    The peak comes from GNU time, which forks itself (small) to run argv: a
-    child forked from this Python process would carry this process's size
-    in its peak (the kernel keeps the largest across exec)."""
+    With rss, the peak comes from GNU time, which forks itself (small) to run
+    argv: a child forked from this Python process would carry this process's
+    size in its peak (the kernel keeps the largest across exec). Without, no
+    GNU time in between, whose own start would be in the time."""
     out = tempfile.TemporaryFile() if capture else subprocess.DEVNULL
     err = tempfile.TemporaryFile()
     rss_file = tempfile.NamedTemporaryFile(prefix="noron-bench-rss.", delete=False)
     rss_file.close()
     t0 = time.perf_counter()
-    p = subprocess.Popen([GNU_TIME, "-q", "-f", "%M", "-o", rss_file.name] + list(argv),
-                         env=env, stdin=stdin, stdout=out, stderr=err)
+    wrap = [GNU_TIME, "-q", "-f", "%M", "-o", rss_file.name] if rss else []
+    p = subprocess.Popen(wrap + list(argv), env=env, stdin=stdin, stdout=out, stderr=err)
     _, status, ru = os.wait4(p.pid, 0)
     seconds = time.perf_counter() - t0
     p.returncode = os.waitstatus_to_exitcode(status)
@@ -247,7 +248,7 @@ class Bench:
 
     def sync(self, db, url, n, name):
         secs, rss, out, err, rc = run_timed(self.noron_cmd(db, "sync", "--url", url,
-                                                          "--verbose"), self.env)
+                                                          "--verbose"), self.env, rss=True)
         if rc:
             sys.exit(f"bench: {name}: noron sync failed ({rc}): {err.strip()[-500:]}")
         requests = sum(1 for line in err.splitlines()
@@ -301,7 +302,8 @@ class Bench:
         target = tempfile.mkdtemp(prefix="noron-bench-pouch.")
         try:
             s, rss, out, err, rc = run_timed(["node", os.path.join(HERE, "pouch_pull.js"),
-                                              db_url, os.path.join(target, "db")], self.env)
+                                              db_url, os.path.join(target, "db")], self.env,
+                                             rss=True)
             if rc:
                 sys.exit(f"bench: pouch_pull.js failed: {err.strip()[-500:]}")
             self.results.add("ref_pouchdb_replicate", n, "s", [json.loads(out)["seconds"]])
