@@ -108,6 +108,11 @@ struct cache_row {
 };
 typedef int (*cache_row_fn)(void *ctx, const struct cache_row *row);
 
+/* A row kept beyond its callback: *dst owns copies of src's text and body,
+ * which cache_row_clear() frees. */
+void cache_row_copy(struct cache_row *dst, const struct cache_row *src);
+void cache_row_clear(struct cache_row *r);
+
 /* A listing's conditions. */
 #define CACHE_QUERY_MATCHES 4
 struct cache_query {

@@ -273,6 +273,22 @@ struct kept_rows {
 	size_t n, cap;
 };
 
+void cache_row_copy(struct cache_row *dst, const struct cache_row *src)
+{
+	*dst = *src;
+	dst->id = xstrdup(src->id);
+	dst->body = cJSON_Duplicate(src->body, 1);
+	dst->occurs = src->occurs ? xstrdup(src->occurs) : NULL;
+}
+
+void cache_row_clear(struct cache_row *r)
+{
+	free((char *)r->id);
+	free((char *)r->occurs);
+	cJSON_Delete(r->body);
+	*r = (struct cache_row){ 0 };
+}
+
 static int keep_row(void *ctx, const struct cache_row *row)
 {
 	struct kept_rows *k = ctx;
@@ -280,11 +296,7 @@ static int keep_row(void *ctx, const struct cache_row *row)
 		k->cap = k->cap ? 2 * k->cap : 32;
 		k->rows = xrealloc(k->rows, k->cap * sizeof *k->rows);
 	}
-	struct cache_row *r = &k->rows[k->n++];
-	*r = *row;
-	r->id = xstrdup(row->id);
-	r->body = cJSON_Duplicate(row->body, 1);
-	r->occurs = row->occurs ? xstrdup(row->occurs) : NULL;
+	cache_row_copy(&k->rows[k->n++], row);
 	return 0;
 }
 
@@ -306,9 +318,7 @@ static int rows_from_end(struct cache *c, const struct cache_query *q, long offs
 	for (size_t i = k.n; i-- > 0;) {
 		if (!rc)
 			rc = fn(ctx, &k.rows[i]);
-		free((char *)k.rows[i].id);
-		free((char *)k.rows[i].occurs);
-		cJSON_Delete(k.rows[i].body);
+		cache_row_clear(&k.rows[i]);
 	}
 	free(k.rows);
 	return rc;

@@ -15,10 +15,8 @@ void rlist_init(struct rlist *l, const struct type_def *t)
 
 static void forget_shown(struct rlist *l)
 {
-	for (int i = 0; i < l->shown.n; i++) {
-		free((char *)l->shown.rows[i].id);
-		cJSON_Delete(l->shown.rows[i].body);
-	}
+	for (int i = 0; i < l->shown.n; i++)
+		cache_row_clear(&l->shown.rows[i]);
 	l->shown.n = 0;
 	l->shown.valid = false;
 }
@@ -135,11 +133,7 @@ static int keep_shown(void *ctx, const struct cache_row *row)
 	struct rlist *l = ctx;
 	if (l->shown.n >= l->shown.h)
 		return 0;
-	struct cache_row *r = &l->shown.rows[l->shown.n++];
-	*r = *row;
-	r->id = xstrdup(row->id);
-	r->body = cJSON_Duplicate(row->body, 1);
-	r->occurs = NULL;
+	cache_row_copy(&l->shown.rows[l->shown.n++], row);
 	return 0;
 }
 
