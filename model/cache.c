@@ -65,21 +65,53 @@ sqlite3_stmt *cache_prepare(struct cache *c, const char *sql, char **err)
 	return st;
 }
 
+/* FNV-1a: tells most texts apart before a strcmp. */
+static unsigned long text_hash(const char *s)
+{
+	unsigned long h = 2166136261u;
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+/* The slot a new statement goes in: a free one, else the least recently
+ * used one not in use (its statement finalized); NULL when all are in use. */
+static struct cache_stmt_slot *free_slot(struct cache *c)
+{
+	if (c->nstmts < CACHE_STMTS)
+		return &c->stmts[c->nstmts++];
+	struct cache_stmt_slot *old = NULL;
+	for (int i = 0; i < c->nstmts; i++)
+		if (!c->stmts[i].busy && (!old || c->stmts[i].used < old->used))
+			old = &c->stmts[i];
+	if (old) {
+		sqlite3_finalize(old->st);
+		free(old->sql);
+	}
+	return old;
+}
+
 sqlite3_stmt *cache_stmt(struct cache *c, const char *sql, char **err)
 {
-	for (int i = 0; i < c->nstmts; i++)
-		if (c->stmts[i].sql == sql && !c->stmts[i].busy) {
-			c->stmts[i].busy = true;
-			return c->stmts[i].st;
+	unsigned long hash = text_hash(sql);
+	for (int i = 0; i < c->nstmts; i++) {
+		struct cache_stmt_slot *s = &c->stmts[i];
+		if (s->hash == hash && !s->busy && !strcmp(s->sql, sql)) {
+			s->busy = true;
+			s->used = ++c->stmt_clock;
+			return s->st;
 		}
+	}
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL)
 	    != SQLITE_OK) {
 		cache_fail(c, "a query", err);
 		return NULL;
 	}
-	if (c->nstmts < CACHE_STMTS)	/* else used once, as cache_prepare's */
-		c->stmts[c->nstmts++] = (struct cache_stmt_slot){ .sql = sql, .st = st, .busy = true };
+	struct cache_stmt_slot *s = free_slot(c);
+	if (s)	/* else used once, as cache_prepare's */
+		*s = (struct cache_stmt_slot){ .sql = xstrdup(sql), .hash = hash,
+					       .used = ++c->stmt_clock, .st = st, .busy = true };
 	return st;
 }
 
@@ -132,6 +164,8 @@ int cache_commit(struct cache *c, char **err)
 
 void cache_rollback(struct cache *c)
 {
+	free(c->hits_fts);	/* a filter's matches written since are undone too */
+	c->hits_fts = NULL;
 	if (c->depth && !--c->depth)
 		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
 	else if (c->depth)
@@ -241,7 +275,7 @@ static int open_db(struct cache *c, bool exists, char **err)
 		sqlite3_trace_v2(c->db, SQLITE_TRACE_PROFILE, trace_sql, NULL);
 	sqlite3_create_function(c->db, "noron_link_key", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
 				NULL, link_key_sql, NULL, NULL);
-	if (exec(c, "PRAGMA foreign_keys=ON", err))
+	if (exec(c, "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY", err))
 		return -1;
 	/* A first read tells a database from any other file. */
 	return exec(c, "SELECT count(*) FROM sqlite_master", err);
@@ -288,8 +322,12 @@ void cache_close(struct cache *c)
 {
 	if (!c)
 		return;
-	for (int i = 0; i < c->nstmts; i++)
+	cache_labels_free(c);
+	free(c->hits_fts);
+	for (int i = 0; i < c->nstmts; i++) {
 		sqlite3_finalize(c->stmts[i].st);
+		free(c->stmts[i].sql);
+	}
 	sqlite3_close_v2(c->db);
 	free(c->path);
 	free(c->author);

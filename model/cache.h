@@ -58,6 +58,11 @@ void cache_doc_free(struct cache_doc *d);
 
 /* 1 found (deleted ones too), 0 missing, -1 error. */
 int cache_get(struct cache *c, const char *id, struct cache_doc *out, char **err);
+/* The label of record id (record_label), or NULL when the cache has no such
+ * record; *deleted tells a deleted one. Labels are kept while the cache is
+ * unchanged, so a list that names the same records on every row reads each
+ * of them once. */
+char *cache_label(struct cache *c, const char *id, bool *deleted);
 
 /* True when a live record with this id and type exists (a ref_exists_fn). */
 bool cache_ref_exists(void *cache, const char *id, const char *type);
@@ -153,7 +158,8 @@ long cache_count(struct cache *c, const struct type_def *t, const char *filter, 
 int cache_search(struct cache *c, const char *text, long offset, long limit,
 		 cache_row_fn fn, void *ctx, char **err);
 
-long cache_search_count(struct cache *c, const char *text, char **err);
+/* The number of records that match text, counted up to cap (-1: all). */
+long cache_search_count(struct cache *c, const char *text, long cap, char **err);
 
 /* A record's history, newest first. */
 struct cache_hist {
@@ -172,7 +178,7 @@ struct cache_status {
 int cache_status(struct cache *c, struct cache_status *st, char **err);
 /* The same without the totals (records and deleted are -1), and unsynced
  * counted up to CACHE_UNSYNCED_CAP: cheap at any size, for a status line. */
-#define CACHE_UNSYNCED_CAP 10000
+#define CACHE_UNSYNCED_CAP 1000
 int cache_sync_status(struct cache *c, struct cache_status *st, char **err);
 void cache_status_free(struct cache_status *st);
 

@@ -6,12 +6,21 @@
 
 #include "cache.h"
 
-#define CACHE_STMTS 32
+#define CACHE_STMTS 48
 
-struct cache_stmt_slot {	/* a statement kept for the next record (cache_stmt) */
-	const char *sql;
+struct cache_stmt_slot {	/* a statement kept to be run again (cache_stmt) */
+	char *sql;
+	unsigned long hash;
+	unsigned long used;	/* when it was last handed out, for eviction */
 	sqlite3_stmt *st;
 	bool busy;
+};
+
+#define CACHE_LABELS 256
+
+struct cache_label_slot {	/* a record's label, kept (labels.c) */
+	char *id, *label;
+	bool deleted;
 };
 
 struct cache {
@@ -22,16 +31,34 @@ struct cache {
 	int depth;		/* nesting of cache_begin */
 	struct cache_stmt_slot stmts[CACHE_STMTS];
 	int nstmts;
+	unsigned long stmt_clock;
+	struct cache_label_slot labels[CACHE_LABELS];
+	long long labels_state;
+	char *hits_fts;		/* the filter temp.filter_hits holds (hits.c) */
+	long long hits_state;
+	long long temp_changes;	/* rows this connection wrote to temporary tables */
 };
+
+void cache_labels_free(struct cache *c);
+
+/* A number that changes with every write to the cache, this connection's
+ * or another's (not with writes to temporary tables). */
+long long cache_state(struct cache *c);
+
+/* Fills temp.filter_hits with the search rows that match fts (a full-text
+ * query), unless it holds them already for this state of the cache. */
+int cache_filter_hits(struct cache *c, const char *fts, char **err);
 
 /* Prepares sql; on failure sets *err through cache_fail. */
 sqlite3_stmt *cache_prepare(struct cache *c, const char *sql, char **err);
 
-/* The same for the statements written for every record: sql must live as
- * long as the cache (a string literal), and the statement compiled for it
- * is kept and handed out again, for the same pointer, instead of compiled
- * anew (an INSERT into docs compiles every index: more than it takes to
- * run). Give it back with cache_release(), never sqlite3_finalize(). */
+/* The same for statements run again and again (each record written, each
+ * window of a list read): the statement compiled for a text is kept and
+ * handed out again for the same text instead of compiled anew (an INSERT
+ * into docs compiles every index, the area tree's query is long: compiling
+ * costs more than running them). The least recently used one makes room
+ * when CACHE_STMTS are kept; one in use is never handed out twice. Give it
+ * back with cache_release(), never sqlite3_finalize(). */
 sqlite3_stmt *cache_stmt(struct cache *c, const char *sql, char **err);
 void cache_release(struct cache *c, sqlite3_stmt *st);
 

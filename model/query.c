@@ -102,7 +102,7 @@ static char *reversed(const char *order)
 	return buf_take(&b);
 }
 
-/* The conditions every listing shares; ?1 the filter, ?5... the matches. */
+/* The conditions every listing shares; ?10... the matches. */
 static void where_sql(struct buf *b, const struct cache_query *q, bool tree)
 {
 	/* The type is written out (it comes from the field table) so that the
@@ -111,8 +111,8 @@ static void where_sql(struct buf *b, const struct cache_query *q, bool tree)
 		buf_puts(b, " WHERE 1");
 	else
 		buf_printf(b, " WHERE d.type = '%s' AND d.deleted = 0", q->type->name);
-	if (q->filter)	/* ?1 names the type too (filter_query) */
-		buf_puts(b, " AND d.n IN (SELECT rowid FROM search WHERE search MATCH ?1)");
+	if (q->filter)	/* the filter's matches, of this type only (filter_query) */
+		buf_puts(b, " AND d.n IN temp.filter_hits");
 	for (int i = 0; i < CACHE_QUERY_MATCHES && q->match[i].field; i++) {
 		const struct field_def *f = field_find(q->type, q->match[i].field);
 		if (f->kind == FIELD_REFLIST || f->kind == FIELD_VOTES)
@@ -159,7 +159,7 @@ static char *query_sql(const struct cache_query *q, enum shape shape)
 	/* Only the filter: the search index counts its type's matches alone
 	 * (live records only have search rows). */
 	if (shape == COUNT && q->filter && !tree && !q->match[0].field)
-		return xstrdup("SELECT count(*) FROM search WHERE search MATCH ?1");
+		return xstrdup("SELECT count(*) FROM temp.filter_hits");
 	if (tree)
 		buf_puts(&b, TREE_CTE);
 	if (shape == ROWS || shape == ROWS_FROM_END)
@@ -226,13 +226,18 @@ static sqlite3_stmt *prepare_query(struct cache *c, const struct cache_query *q,
 {
 	if (check_query(q, err))
 		return NULL;
+	if (q->filter) {
+		char *fts = filter_query(q);
+		int rc = cache_filter_hits(c, fts, err);
+		free(fts);
+		if (rc)
+			return NULL;
+	}
 	char *sql = query_sql(q, shape);
-	sqlite3_stmt *st = cache_prepare(c, sql, err);
+	sqlite3_stmt *st = cache_stmt(c, sql, err);
 	free(sql);
 	if (!st)
 		return NULL;
-	if (q->filter)
-		sqlite3_bind_text(st, 1, filter_query(q), -1, free);
 	if (q->collapsed && !q->filter)
 		sqlite3_bind_text(st, 4, q->collapsed, -1, SQLITE_TRANSIENT);
 	for (int i = 0; i < CACHE_QUERY_MATCHES && q->match[i].field; i++) {
@@ -263,7 +268,7 @@ static int each_row(struct cache *c, sqlite3_stmt *st, cache_row_fn fn, void *ct
 	}
 	if (!rc && step != SQLITE_DONE)
 		rc = cache_fail(c, "reading records", err);
-	sqlite3_finalize(st);
+	cache_release(c, st);
 	return rc;
 }
 
@@ -344,7 +349,7 @@ static long one_number(struct cache *c, sqlite3_stmt *st, long def, char **err)
 	int step = sqlite3_step(st);
 	long n = step == SQLITE_ROW ? sqlite3_column_int64(st, 0)
 		: step == SQLITE_DONE ? def : cache_fail(c, "counting records", err);
-	sqlite3_finalize(st);
+	cache_release(c, st);
 	return n;
 }
 
@@ -384,7 +389,7 @@ int cache_linked(struct cache *c, const char *dst, const struct type_def *t, lon
 	/* The links of one type are a range of links_order, already in order
 	 * (record_link_key): the window is read, not the whole set sorted. A
 	 * record that refers to dst through two fields is listed once. */
-	sqlite3_stmt *st = cache_prepare(c, "SELECT d.id, d.body, d.dirty, 0, 0 FROM links l"
+	sqlite3_stmt *st = cache_stmt(c, "SELECT d.id, d.body, d.dirty, 0, 0 FROM links l"
 		" CROSS JOIN docs d ON d.id = l.src WHERE l.dst = ?1 AND l.key > ?2 AND l.key < ?3"
 		" AND l.field = (SELECT min(x.field) FROM links x WHERE x.dst = l.dst"
 		" AND x.src = l.src) AND d.deleted = 0 ORDER BY l.key, l.src LIMIT ?4", err);
@@ -419,7 +424,7 @@ int cache_linked(struct cache *c, const char *dst, const struct type_def *t, lon
 int cache_events_between(struct cache *c, const char *from, const char *to, long limit,
 			 cache_row_fn fn, void *ctx, char **err)
 {
-	sqlite3_stmt *st = cache_prepare(c, OCCURRENCES_SQL, err);
+	sqlite3_stmt *st = cache_stmt(c, OCCURRENCES_SQL, err);
 	if (!st)
 		return -1;
 	sqlite3_bind_text(st, 1, from, -1, SQLITE_TRANSIENT);
@@ -430,9 +435,9 @@ int cache_events_between(struct cache *c, const char *from, const char *to, long
 
 long long cache_data_version(struct cache *c)
 {
-	sqlite3_stmt *st = cache_prepare(c, "PRAGMA data_version", NULL);
+	sqlite3_stmt *st = cache_stmt(c, "PRAGMA data_version", NULL);
 	long long v = st && sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-	sqlite3_finalize(st);
+	cache_release(c, st);
 	return v;
 }
 
@@ -441,15 +446,19 @@ long long cache_data_version(struct cache *c)
  * and typing more brings the ranking back. */
 #define SEARCH_RANKED_MAX 2000
 
-long cache_search_count(struct cache *c, const char *text, char **err)
+long cache_search_count(struct cache *c, const char *text, long cap, char **err)
 {
 	char *q = text_query(text);
 	if (!q)
 		return 0;
-	/* Only live records have search rows (store.c), so no join is needed. */
-	sqlite3_stmt *st = cache_prepare(c, "SELECT count(*) FROM search WHERE search MATCH ?", err);
-	if (st)
+	/* Only live records have search rows (store.c), so no join is needed;
+	 * the search index stops at the cap instead of walking every match. */
+	sqlite3_stmt *st = cache_stmt(c, "SELECT count(*) FROM (SELECT 1 FROM search"
+				      " WHERE search MATCH ?1 LIMIT ?2)", err);
+	if (st) {
 		sqlite3_bind_text(st, 1, q, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 2, cap < 0 ? -1 : cap);
+	}
 	free(q);
 	return st ? one_number(c, st, 0, err) : -1;
 }
@@ -460,13 +469,13 @@ int cache_search(struct cache *c, const char *text, long offset, long limit,
 	char *q = text_query(text);
 	if (!q)
 		return err_set(err, "nothing to search for in '%s'", text);
-	long matches = cache_search_count(c, text, err);
+	long matches = cache_search_count(c, text, SEARCH_RANKED_MAX + 1, err);
 	if (matches < 0) {
 		free(q);
 		return -1;
 	}
 	/* The window is taken from the index alone; only its rows are read. */
-	sqlite3_stmt *st = cache_prepare(c, matches <= SEARCH_RANKED_MAX
+	sqlite3_stmt *st = cache_stmt(c, matches <= SEARCH_RANKED_MAX
 		? "SELECT d.id, d.body, d.dirty, 0, s.score FROM (SELECT rowid AS n,"
 		  " bm25(search) AS score FROM search WHERE search MATCH ?1"
 		  " ORDER BY score, rowid LIMIT ?2 OFFSET ?3) s CROSS JOIN docs d ON d.n = s.n"
@@ -491,7 +500,7 @@ static cJSON *parse_column(sqlite3_stmt *st, int i)
 
 int cache_history(struct cache *c, const char *id, cache_hist_fn fn, void *ctx, char **err)
 {
-	sqlite3_stmt *st = cache_prepare(c, "SELECT seq, batch, kind, at, by, before, after, undone"
+	sqlite3_stmt *st = cache_stmt(c, "SELECT seq, batch, kind, at, by, before, after, undone"
 					 " FROM history WHERE id = ? ORDER BY seq DESC", err);
 	if (!st)
 		return -1;
@@ -512,7 +521,7 @@ int cache_history(struct cache *c, const char *id, cache_hist_fn fn, void *ctx, 
 	}
 	if (!rc && step != SQLITE_DONE)
 		rc = cache_fail(c, "reading history", err);
-	sqlite3_finalize(st);
+	cache_release(c, st);
 	return rc;
 }
 
@@ -527,7 +536,7 @@ static char *text_or_null(sqlite3_stmt *st, int i)
 static int read_status(struct cache *c, struct cache_status *s, bool totals, char **err)
 {
 	*s = (struct cache_status){ .records = -1, .deleted = -1 };
-	sqlite3_stmt *st = cache_prepare(c, "SELECT"
+	sqlite3_stmt *st = cache_stmt(c, "SELECT"
 		" CASE WHEN ?1 THEN (SELECT count(*) FROM docs)"
 		"  - (SELECT count(*) FROM docs WHERE deleted = 1) END,"
 		" (SELECT count(*) FROM (SELECT 1 FROM docs WHERE dirty = 1 LIMIT"
@@ -555,7 +564,7 @@ static int read_status(struct cache *c, struct cache_status *s, bool totals, cha
 		s->last_error = text_or_null(st, 6);
 		s->endpoint = text_or_null(st, 7);
 	}
-	sqlite3_finalize(st);
+	cache_release(c, st);
 	return rc;
 }
 

@@ -141,10 +141,9 @@ void out_cell(const char *s, int cols)
 
 char *cli_ref_label(struct cli *cli, const char *id)
 {
-	struct cache_doc d;
-	char *label = cache_get(cli->cache, id, &d, NULL) > 0 ? record_label(d.body) : xstrdup(id);
-	cache_doc_free(&d);
-	return label;
+	bool deleted;
+	char *label = cache_label(cli->cache, id, &deleted);
+	return label ? label : xstrdup(id);
 }
 
 char *cli_field_display(struct cli *cli, const cJSON *doc, const struct field_def *f)

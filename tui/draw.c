@@ -60,10 +60,12 @@ void draw_box(struct rect r, const char *title)
 
 char *ui_ref_label(struct ui *ui, const char *id)
 {
-	struct cache_doc d;
-	char *label = cache_get(ui->cache, id, &d, NULL) > 0 && !d.deleted
-		? record_label(d.body) : str_printf("%s (missing)", id);
-	cache_doc_free(&d);
+	bool deleted;
+	char *label = cache_label(ui->cache, id, &deleted);
+	if (!label || deleted) {
+		free(label);
+		return str_printf("%s (missing)", id);
+	}
 	return label;
 }
 

@@ -77,10 +77,14 @@ void listpane_draw(struct pane *p, struct rect r)
 		rlist_header(l->q.type, head);
 	list.y++, list.h--;
 	lp->page = list.h;
+	/* The list first: the detail's record is then one of the rows it read. */
+	rlist_draw(l, p->ui, list, lp->row, p);
+	int y, x;
+	getyx(stdscr, y, x);
 	cJSON *doc = listpane_current(p);
 	draw_detail(p, detail, doc);
 	cJSON_Delete(doc);
-	rlist_draw(l, p->ui, list, lp->row, p);
+	move(y, x);	/* the cursor stays on the selected row */
 }
 
 static void switch_list(struct listpane *lp, int delta)

@@ -16,12 +16,24 @@
 
 #define CELL_W 4
 
+#define CELLS_KEPT 128
+enum { CELL_NONE = -1, CELL_UNKNOWN = -2 };	/* no standing; a level not in the table */
+
+struct cells {			/* an area's row of the matrix, as last read */
+	char *area;
+	signed char level[INSTCOLS_MAX];	/* index in level_glyphs, or CELL_* */
+	bool priority[INSTCOLS_MAX];
+};
+
 struct areas {
 	struct rlist list;
 	cJSON *collapsed;		/* ids of areas whose subareas are hidden */
 	char *collapsed_text;
 	struct instcols ic;		/* the columns */
 	int col, page, detail_scroll;
+	struct cells kept[CELLS_KEPT];	/* rows read since the last reload: moving
+					 * the cursor reads no standing again */
+	int nkept;
 };
 
 static const struct {
@@ -40,6 +52,13 @@ static void set_collapsed(struct areas *a)
 	a->list.q.collapsed = a->collapsed_text;
 }
 
+static void forget_cells(struct areas *a)
+{
+	for (int i = 0; i < a->nkept; i++)
+		free(a->kept[i].area);
+	a->nkept = 0;
+}
+
 static void areas_open(struct pane *p)
 {
 	struct areas *a = calloc(1, sizeof *a);
@@ -52,6 +71,7 @@ static void areas_open(struct pane *p)
 static void areas_close(struct pane *p)
 {
 	struct areas *a = p->state;
+	forget_cells(a);
 	instcols_free(&a->ic);
 	rlist_free(&a->list);
 	cJSON_Delete(a->collapsed);
@@ -62,6 +82,7 @@ static void areas_close(struct pane *p)
 static void areas_reload(struct pane *p)
 {
 	struct areas *a = p->state;
+	forget_cells(a);
 	instcols_load(&a->ic, p->ui);
 	if (a->col > a->ic.n)
 		a->col = a->ic.n;
@@ -83,20 +104,39 @@ static cJSON *standing_of(struct ui *ui, const char *area, const char *inst)
 	return doc;
 }
 
-static void draw_cell(struct pane *p, const char *area, int i, int y, int x, bool selected)
+/* An area's cells: kept, or read and kept. */
+static const struct cells *row_cells(struct pane *p, const char *area)
 {
 	struct areas *a = p->state;
-	cJSON *s = standing_of(p->ui, area, a->ic.id[i]);
-	const cJSON *level = s ? cJSON_GetObjectItemCaseSensitive(s, "level") : NULL;
-	const cJSON *prio = s ? cJSON_GetObjectItemCaseSensitive(s, "priority") : NULL;
-	int l = cJSON_IsString(level) ? enum_index(field_find(type_find("standing"), "level"),
-						   level->valuestring) : -1;
+	for (int i = 0; i < a->nkept; i++)
+		if (!strcmp(a->kept[i].area, area))
+			return &a->kept[i];
+	if (a->nkept == CELLS_KEPT)
+		forget_cells(a);
+	struct cells *c = &a->kept[a->nkept++];
+	c->area = xstrdup(area);
+	const struct field_def *lf = field_find(type_find("standing"), "level");
+	for (int i = 0; i < a->ic.n; i++) {
+		cJSON *s = standing_of(p->ui, area, a->ic.id[i]);
+		const cJSON *level = s ? cJSON_GetObjectItemCaseSensitive(s, "level") : NULL;
+		int l = cJSON_IsString(level) ? enum_index(lf, level->valuestring) : CELL_UNKNOWN;
+		c->level[i] = !s ? CELL_NONE : l >= 0 ? l : CELL_UNKNOWN;
+		c->priority[i] = s && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(s, "priority"));
+		cJSON_Delete(s);
+	}
+	return c;
+}
+
+static void draw_cell(struct pane *p, const char *area, int i, int y, int x, bool selected)
+{
+	const struct cells *c = row_cells(p, area);
+	int l = c->level[i];
 	char *cell = str_printf(" %s%s", l >= 0 ? (p->ui->utf8 ? level_glyphs[l].utf8
-				: level_glyphs[l].ascii) : s ? "??" : "  ", cJSON_IsTrue(prio) ? "*" : " ");
+				: level_glyphs[l].ascii) : l == CELL_UNKNOWN ? "??" : "  ",
+				c->priority[i] ? "*" : " ");
 	int attr = l >= 0 ? theme_attr(level_glyphs[l].role) : ATTR_PLAIN;
 	draw_text(y, x, CELL_W, cell, selected ? theme_attr(ROLE_SELECTED) | ATTR_BOLD : attr);
 	free(cell);
-	cJSON_Delete(s);
 }
 
 struct row_ctx {
@@ -164,18 +204,23 @@ static void standing_lines(struct pane *p, struct tblock *tb, const char *area)
 	}
 }
 
-static void area_extra(struct pane *p, struct tblock *tb, const cJSON *doc)
+/* The area's standings and what is linked to it, as far as line `upto`:
+ * the detail box reads only the lines it can show (a scroll reads on). */
+static void area_extra(struct pane *p, struct tblock *tb, const cJSON *doc, int upto)
 {
 	static const char *const linked[] = { "project", "skill", "event", "proposal" };
 	standing_lines(p, tb, record_id(doc));
 	for (size_t i = 0; i < sizeof linked / sizeof linked[0]; i++) {
 		const struct type_def *t = type_find(linked[i]);
-		int before = tb->n;
+		int before = tb->n, room = upto - tb->n - 2;
+		if (room <= 0)
+			break;
 		tblock_add(tb, ATTR_PLAIN, "");
 		char *head = str_printf("%c%s", toupper((unsigned char)t->plural[0]), t->plural + 1);
 		tblock_add(tb, theme_attr(ROLE_HEADER), head);
 		free(head);
-		cache_linked(p->ui->cache, record_id(doc), t, 20, tblock_add_row, tb, NULL);
+		cache_linked(p->ui->cache, record_id(doc), t, room < 20 ? room : 20,
+			     tblock_add_row, tb, NULL);
 		if (tb->n - before == 2) {	/* nothing linked: drop the head */
 			free(tb->lines[--tb->n]);
 			free(tb->lines[--tb->n]);
@@ -195,17 +240,21 @@ static void areas_draw(struct pane *p, struct rect r)
 	draw_header(a, (struct rect){ .y = list.y, .x = list.x, .h = 1, .w = list.w }, title_w);
 	list.y++, list.h--;
 	a->page = list.h;
+	/* The list first: the detail's record is then one of the rows it read. */
+	struct row_ctx rc = { .p = p, .title_w = title_w };
+	rlist_draw(&a->list, p->ui, list, draw_area_row, &rc);
+	int y, x;
+	getyx(stdscr, y, x);
 	cJSON *doc = current_area(p);
 	struct tblock tb = { .width = detail.w - 1 };
 	if (doc) {
 		tblock_record(&tb, p->ui, doc);
-		area_extra(p, &tb, doc);
+		area_extra(p, &tb, doc, a->detail_scroll + detail.h + 1);
 	}
 	tblock_draw(&tb, detail, &a->detail_scroll);
 	tblock_free(&tb);
 	cJSON_Delete(doc);
-	struct row_ctx rc = { .p = p, .title_w = title_w };
-	rlist_draw(&a->list, p->ui, list, draw_area_row, &rc);
+	move(y, x);	/* the cursor stays on the selected row */
 }
 
 static void toggle(struct pane *p)

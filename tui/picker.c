@@ -12,10 +12,15 @@
 #include <string.h>
 #include <wctype.h>
 
+/* The global search counts its matches up to this (shown as "1000+"). */
+#define SEARCH_COUNT_CAP 1000
+
 struct picker {
 	struct ui *ui;
 	const struct type_def *t;
 	struct buf filter;
+	char *counted;		/* the filter count was taken for: moving the
+				 * cursor does not count again */
 	long cursor, count, top;
 	char *picked;
 	struct rect r;
@@ -56,8 +61,22 @@ static void picker_draw(struct picker *p)
 	draw_text(p->r.y + 1, p->r.x + 1, w - 2, line, ATTR_BOLD);
 	free(line);
 	struct cache_query q = { .type = p->t, .filter = p->filter.len ? p->filter.s : NULL };
-	p->count = p->t ? cache_query_count(ui->cache, &q, NULL)
-		: q.filter ? cache_search_count(ui->cache, q.filter, NULL) : 0;
+	const char *now = q.filter ? q.filter : "";
+	if (!p->counted || strcmp(p->counted, now)) {
+		p->count = p->t ? cache_query_count(ui->cache, &q, NULL)
+			: q.filter ? cache_search_count(ui->cache, q.filter, SEARCH_COUNT_CAP, NULL) : 0;
+		free(p->counted);
+		p->counted = xstrdup(now);
+	}
+	if (q.filter && p->count > 0) {
+		char *n = str_printf(" %ld%s match%s ", p->count,
+				     !p->t && p->count >= SEARCH_COUNT_CAP ? "+" : "",
+				     p->count == 1 ? "" : "es");
+		int nw = (int)strlen(n);
+		if (nw < w - 20)
+			draw_text(p->r.y + 1, p->r.x + w - 1 - nw, nw, n, theme_attr(ROLE_DIM));
+		free(n);
+	}
 	if (p->cursor >= p->count)
 		p->cursor = p->count > 0 ? p->count - 1 : 0;
 	long rows = h - 3;
@@ -117,6 +136,7 @@ char *picker_run(struct ui *ui, const struct type_def *t, const char *initial)
 		}
 	}
 	free(p.filter.s);
+	free(p.counted);
 	return p.picked;
 }
 

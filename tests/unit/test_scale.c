@@ -213,11 +213,13 @@ static void test_search_past_ranking(void **state)
 	assert_string_equal(r.ids[0], best);
 	free(best);
 	rows_free(&r);
-	assert_int_equal(cache_search_count(f->c, "bandrob", &f->err), 31);
+	assert_int_equal(cache_search_count(f->c, "bandrob", -1, &f->err), 31);
 	many_skills(f, 2000, "mikrofilm");
 	save(f, "{\"_id\":\"skill:newest\",\"type\":\"skill\",\"topic\":\"mikrofilm\","
 	     "\"kind\":\"skill\",\"institution\":\"institution:kb-se\"}");
-	assert_int_equal(cache_search_count(f->c, "mikro", &f->err), 2001);
+	assert_int_equal(cache_search_count(f->c, "mikro", -1, &f->err), 2001);
+	assert_int_equal(cache_search_count(f->c, "mikro", 100, &f->err), 100);	/* the cap */
+	assert_int_equal(cache_search_count(f->c, "bandrob", 100, &f->err), 31);
 	assert_int_equal(cache_search(f->c, "mikro", 0, 3, collect, &r, &f->err), 0);
 	assert_int_equal(r.n, 3);
 	assert_string_equal(r.ids[0], "skill:newest");
@@ -249,7 +251,7 @@ static void test_filter_its_type(void **state)
 	assert_int_equal(r.n, 1);
 	assert_string_equal(r.ids[0], "event:tape");
 	rows_free(&r);
-	assert_int_equal(cache_search_count(f->c, "tape", &f->err), 4);	/* every type */
+	assert_int_equal(cache_search_count(f->c, "tape", -1, &f->err), 4);	/* every type */
 	assert_int_equal(cache_count(f->c, ev, "share", &f->err), 1);
 	assert_int_equal(cache_count(f->c, sk, "share", &f->err), 0);
 	assert_int_equal(cache_count(f->c, sk, "!!", &f->err), 0);
@@ -262,7 +264,7 @@ static void test_status_cap(void **state)
 	struct fx *f = *state;
 	base_records(f);
 	exec_ok(f->c, "WITH RECURSIVE i(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM i"
-		" WHERE k < 10005) INSERT INTO docs(id, type, body, dirty, updated_at)"
+		" WHERE k < 1005) INSERT INTO docs(id, type, body, dirty, updated_at)"
 		" SELECT 'fund:f' || k, 'fund', json_object('type', 'fund', 'name', 'F' || k), 1,"
 		" '2026-01-01T00:00:00Z' FROM i");
 	struct cache_status s;
@@ -271,8 +273,8 @@ static void test_status_cap(void **state)
 	assert_int_equal(s.records, -1);
 	cache_status_free(&s);
 	assert_int_equal(cache_status(f->c, &s, &f->err), 0);
-	assert_int_equal(s.unsynced, 10007);
-	assert_int_equal(s.records, 10007);
+	assert_int_equal(s.unsynced, 1007);
+	assert_int_equal(s.records, 1007);
 	cache_status_free(&s);
 }
 
@@ -380,8 +382,80 @@ static void test_migrates_schema_1(void **state)
 	assert_int_equal(r.n, 2);
 	assert_string_equal(r.ids[0], "event:early");
 	rows_free(&r);
-	assert_int_equal(cache_search_count(f->c, "fjern", &f->err), 1);
-	assert_int_equal(cache_search_count(f->c, "m", &f->err), 1);
+	assert_int_equal(cache_search_count(f->c, "fjern", -1, &f->err), 1);
+	assert_int_equal(cache_search_count(f->c, "m", -1, &f->err), 1);
+}
+
+static void label_is(struct cache *c, const char *id, const char *want, bool deleted)
+{
+	bool d = !deleted;
+	char *label = cache_label(c, id, &d);
+	if (!want) {
+		assert_null(label);
+		return;
+	}
+	assert_non_null(label);
+	assert_string_equal(label, want);
+	assert_int_equal(d, deleted);
+	free(label);
+}
+
+/* Guards: a kept label follows every change to its record, made through
+ * this connection (a save, a delete, a plain SQL update) or another one. */
+static void test_labels_follow_changes(void **state)
+{
+	struct fx *f = *state;
+	label_is(f->c, "institution:kb-xx", NULL, false);
+	save(f, "{\"_id\":\"institution:kb-xx\",\"type\":\"institution\",\"code\":\"kb-xx\","
+	     "\"name\":\"Old name\",\"country\":\"SE\"}");
+	label_is(f->c, "institution:kb-xx", "Old name", false);
+	label_is(f->c, "institution:kb-xx", "Old name", false);	/* kept */
+	exec_ok(f->c, "UPDATE docs SET body = json_set(body, '$.name', 'New name')"
+		" WHERE id = 'institution:kb-xx'");
+	label_is(f->c, "institution:kb-xx", "New name", false);
+	struct cache *other;
+	char *err = NULL;
+	assert_int_equal(cache_open(f->path, 0, &other, &err), 0);
+	exec_ok(other, "UPDATE docs SET body = json_set(body, '$.name', 'Their name')"
+		" WHERE id = 'institution:kb-xx'");
+	cache_close(other);
+	label_is(f->c, "institution:kb-xx", "Their name", false);
+	assert_int_equal(cache_delete(f->c, "institution:kb-xx", &f->err), 0);
+	label_is(f->c, "institution:kb-xx", "Their name", true);
+}
+
+/* Guards: a filter's matches, kept between the queries of one keystroke,
+ * follow every change: a save here, a write by another connection, a
+ * transaction rolled back, another filter. */
+static void test_filter_follows_changes(void **state)
+{
+	struct fx *f = *state;
+	const struct type_def *sk = type_find("skill");
+	base_records(f);
+	many_skills(f, 3, "tape");
+	assert_int_equal(cache_count(f->c, sk, "tape", &f->err), 3);
+	struct cache_query qry = { .type = sk, .filter = "tape" };
+	struct rows r = { 0 };
+	assert_int_equal(cache_query_rows(f->c, &qry, 0, 10, collect, &r, &f->err), 0);
+	assert_int_equal(r.n, 3);
+	rows_free(&r);
+	save(f, "{\"_id\":\"skill:tape9\",\"type\":\"skill\",\"topic\":\"tape 9\","
+	     "\"kind\":\"skill\",\"institution\":\"institution:kb-se\"}");
+	assert_int_equal(cache_count(f->c, sk, "tape", &f->err), 4);
+	struct cache *other;
+	char *err = NULL;
+	assert_int_equal(cache_open(f->path, 0, &other, &err), 0);
+	assert_int_equal(cache_delete(other, "skill:tape9", &err), 0);
+	cache_close(other);
+	assert_int_equal(cache_count(f->c, sk, "tape", &f->err), 3);
+	assert_int_equal(cache_count(f->c, sk, "band", &f->err), 0);	/* another filter */
+	assert_int_equal(cache_begin(f->c, &f->err), 0);
+	assert_int_equal(cache_count(f->c, sk, "tape", &f->err), 3);
+	cache_rollback(f->c);
+	assert_int_equal(cache_count(f->c, sk, "tape", &f->err), 3);
+	assert_int_equal(cache_query_rows(f->c, &qry, 0, 10, collect, &r, &f->err), 0);
+	assert_int_equal(r.n, 3);
+	rows_free(&r);
 }
 
 int main(void)
@@ -395,6 +469,8 @@ int main(void)
 		T(test_proposal_orders),
 		T(test_rows_from_end),
 		T(test_migrates_schema_1),
+		T(test_labels_follow_changes),
+		T(test_filter_follows_changes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
