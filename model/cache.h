@@ -12,7 +12,7 @@
 
 #include "fields.h"
 
-#define CACHE_SCHEMA_VERSION 4
+#define CACHE_SCHEMA_VERSION 5
 
 struct cache;
 

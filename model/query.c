@@ -160,6 +160,10 @@ static char *query_sql(const struct cache_query *q, enum shape shape)
 	 * (live records only have search rows). */
 	if (shape == COUNT && q->filter && !tree && !q->match[0].field)
 		return xstrdup("SELECT count(*) FROM temp.filter_hits");
+	/* Nothing but the type: its count is kept (schema.c, type_counts). */
+	if (shape == COUNT && !q->filter && !tree && !q->match[0].field)
+		return str_printf("SELECT coalesce((SELECT live FROM type_counts WHERE type = '%s'),"
+				  " 0)", q->type->name);
 	if (tree)
 		buf_puts(&b, TREE_CTE);
 	if (shape == ROWS || shape == ROWS_FROM_END)
@@ -404,20 +408,24 @@ int cache_linked(struct cache *c, const char *dst, const struct type_def *t, lon
 }
 
 /* Events starting in [?1, ?2), and the yearly ones on their anniversaries
- * in the years the range covers; each row with the day it occurs. */
+ * in the years the range covers; each row with the day it occurs. The
+ * window is chosen from the occurrences alone (ids and days, from the start
+ * index); only its records are read. */
 #define OCCURRENCES_SQL \
 	"WITH RECURSIVE years(y) AS (SELECT CAST(substr(?1, 1, 4) AS INTEGER) UNION ALL" \
-	" SELECT y + 1 FROM years WHERE y < CAST(substr(?2, 1, 4) AS INTEGER) AND y < 9999)" \
-	" SELECT id, body, dirty, 0, 0, occ FROM (" \
-	"  SELECT d.id, d.body, d.dirty, json_extract(d.body, '$.start') AS occ FROM docs d" \
+	" SELECT y + 1 FROM years WHERE y < CAST(substr(?2, 1, 4) AS INTEGER) AND y < 9999)," \
+	" occs(n, id, occ) AS (" \
+	"  SELECT d.n, d.id, json_extract(d.body, '$.start') FROM docs d" \
 	"   WHERE d.type = 'event' AND d.deleted = 0 AND json_extract(d.body, '$.start') >= ?1" \
 	"   AND json_extract(d.body, '$.start') < ?2" \
 	"  UNION ALL" \
-	"  SELECT d.id, d.body, d.dirty, printf('%04d', years.y)" \
-	"   || substr(json_extract(d.body, '$.start'), 5) AS occ FROM docs d CROSS JOIN years" \
+	"  SELECT d.n, d.id, printf('%04d', years.y) || substr(json_extract(d.body, '$.start'), 5)" \
+	"   FROM docs d CROSS JOIN years" \
 	"   WHERE d.type = 'event' AND d.deleted = 0 AND json_extract(d.body, '$.repeat') = 'yearly'" \
 	"   AND years.y > CAST(substr(json_extract(d.body, '$.start'), 1, 4) AS INTEGER))" \
-	" WHERE occ >= ?1 AND occ < ?2 ORDER BY occ, id LIMIT ?3"
+	" SELECT d.id, d.body, d.dirty, 0, 0, o.occ FROM (SELECT n, id, occ FROM occs" \
+	"  WHERE occ >= ?1 AND occ < ?2 ORDER BY occ, id LIMIT ?3) o" \
+	" CROSS JOIN docs d ON d.n = o.n ORDER BY o.occ, o.id"
 
 /* (CROSS JOIN: the yearly events come from their index first; years first
  * made SQLite build an index over every record for each call.) */

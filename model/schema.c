@@ -70,6 +70,20 @@ static const char *const migrations[] = {
 	"DROP TABLE search;"
 	"ALTER TABLE search_new RENAME TO search;"
 	"INSERT INTO search(search) VALUES('optimize');",
+	/* 5: the number of live records of each type, kept by triggers, so a
+	 * list counts its records without reading an index of all of them. */
+	"CREATE TABLE type_counts(type TEXT PRIMARY KEY, live INTEGER NOT NULL) WITHOUT ROWID;"
+	"INSERT INTO type_counts SELECT type, count(*) FROM docs WHERE deleted = 0 GROUP BY type;"
+	"CREATE TRIGGER docs_count_insert AFTER INSERT ON docs WHEN NEW.deleted = 0 BEGIN"
+	" INSERT INTO type_counts VALUES(NEW.type, 1)"
+	"  ON CONFLICT(type) DO UPDATE SET live = live + 1; END;"
+	"CREATE TRIGGER docs_count_delete AFTER DELETE ON docs WHEN OLD.deleted = 0 BEGIN"
+	" UPDATE type_counts SET live = live - 1 WHERE type = OLD.type; END;"
+	"CREATE TRIGGER docs_count_update AFTER UPDATE OF type, deleted ON docs"
+	" WHEN OLD.type IS NOT NEW.type OR (OLD.deleted = 0) IS NOT (NEW.deleted = 0) BEGIN"
+	" UPDATE type_counts SET live = live - 1 WHERE type = OLD.type AND OLD.deleted = 0;"
+	" INSERT INTO type_counts SELECT NEW.type, 1 WHERE NEW.deleted = 0"
+	"  ON CONFLICT(type) DO UPDATE SET live = live + 1; END;",
 };
 
 #define LATEST ((int)(sizeof migrations / sizeof migrations[0]))

@@ -313,11 +313,12 @@ int ui_key_char(int key)
 int ui_wait_key(struct ui *ui)
 {
 	for (;;) {
+		if (got_signal)	/* before the key: a modal loop that redraws on
+				 * each KEY_RESIZE would never see the hangup */
+			return -1;
 		int key = ui_getkey(ui);
 		if (key != -2)
 			return key;
-		if (got_signal)
-			return -1;
 		struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
 		int n = poll(&pfd, 1, IDLE_MS);
 		if (got_signal || (n < 0 && errno != EINTR))

@@ -371,7 +371,9 @@ static void test_migrates_schema_1(void **state)
 	exec_ok(f->c, "DROP INDEX links_order; ALTER TABLE links DROP COLUMN key;"
 		" CREATE VIRTUAL TABLE old USING fts5(text, tokenize = 'unicode61');"
 		" INSERT INTO old(rowid, text) SELECT rowid, text FROM search;"
-		" DROP TABLE search; ALTER TABLE old RENAME TO search; PRAGMA user_version = 1");
+		" DROP TABLE search; ALTER TABLE old RENAME TO search;"
+		" DROP TRIGGER docs_count_insert; DROP TRIGGER docs_count_delete;"
+		" DROP TRIGGER docs_count_update; DROP TABLE type_counts; PRAGMA user_version = 1");
 	cache_close(f->c);
 	f->c = NULL;
 	assert_int_equal(cache_open(f->path, 0, &f->c, &f->err), 0);
@@ -384,6 +386,51 @@ static void test_migrates_schema_1(void **state)
 	rows_free(&r);
 	assert_int_equal(cache_search_count(f->c, "fjern", -1, &f->err), 1);
 	assert_int_equal(cache_search_count(f->c, "m", -1, &f->err), 1);
+	assert_int_equal(cache_count(f->c, type_find("event"), NULL, &f->err), 2);
+	assert_int_equal(cache_count(f->c, type_find("area"), NULL, &f->err), 1);
+}
+
+/* Each type's count as the kept counts give it, and as counting gives it. */
+static void counts_agree(struct fx *f)
+{
+	for (size_t i = 0; i < record_type_count; i++) {
+		const struct type_def *t = record_types[i];
+		char *sql = str_printf("SELECT count(*) FROM docs WHERE type = '%s' AND deleted = 0",
+				       t->name);
+		long want = (long)q(f->c, sql);
+		free(sql);
+		if (cache_count(f->c, t, NULL, &f->err) != want)
+			fail_msg("%s: kept count %ld, %ld records", t->name,
+				 cache_count(f->c, t, NULL, &f->err), want);
+	}
+}
+
+/* Guards: the kept count of each type's live records follows adds, edits,
+ * deletes, an undone delete, a type changed under an id and a row removed. */
+static void test_type_counts_follow(void **state)
+{
+	struct fx *f = *state;
+	base_records(f);
+	many_skills(f, 5, "tape");
+	counts_agree(f);
+	assert_int_equal(cache_count(f->c, type_find("skill"), NULL, &f->err), 5);
+	save(f, "{\"_id\":\"skill:tape00001\",\"type\":\"skill\",\"topic\":\"tape edited\","
+	     "\"kind\":\"skill\",\"institution\":\"institution:kb-se\"}");
+	counts_agree(f);
+	assert_int_equal(cache_delete(f->c, "skill:tape00002", &f->err), 0);
+	counts_agree(f);
+	assert_int_equal(cache_count(f->c, type_find("skill"), NULL, &f->err), 4);
+	char *what = NULL;
+	assert_int_equal(cache_undo(f->c, &what, &f->err), 1);
+	free(what);
+	counts_agree(f);
+	assert_int_equal(cache_count(f->c, type_find("skill"), NULL, &f->err), 5);
+	exec_ok(f->c, "UPDATE docs SET type = 'fund' WHERE id = 'skill:tape00003'");
+	counts_agree(f);
+	exec_ok(f->c, "DELETE FROM history WHERE id = 'skill:tape00004';"
+		" DELETE FROM docs WHERE id = 'skill:tape00004'");
+	counts_agree(f);
+	assert_int_equal(cache_count(f->c, type_find("skill"), NULL, &f->err), 3);
 }
 
 static void label_is(struct cache *c, const char *id, const char *want, bool deleted)
@@ -471,6 +518,7 @@ int main(void)
 		T(test_migrates_schema_1),
 		T(test_labels_follow_changes),
 		T(test_filter_follows_changes),
+		T(test_type_counts_follow),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
