@@ -160,10 +160,13 @@ static char *query_sql(const struct cache_query *q, enum shape shape)
 	 * (live records only have search rows). */
 	if (shape == COUNT && q->filter && !tree && !q->match[0].field)
 		return xstrdup("SELECT count(*) FROM temp.filter_hits");
-	/* Nothing but the type: its count is kept (schema.c, type_counts). */
-	if (shape == COUNT && !q->filter && !tree && !q->match[0].field)
-		return str_printf("SELECT coalesce((SELECT live FROM type_counts WHERE type = '%s'),"
-				  " 0)", q->type->name);
+	/* The type, perhaps some statuses: the count is kept (schema.c). */
+	bool by_status = q->match[0].field && !strcmp(q->match[0].field, "status")
+		&& !q->match[1].field;
+	if (shape == COUNT && !q->filter && !tree && (!q->match[0].field || by_status))
+		return str_printf("SELECT coalesce((SELECT sum(live) FROM type_counts"
+				  " WHERE type = '%s'%s), 0)", q->type->name, by_status
+				  ? " AND status IN (SELECT value FROM json_each(?10))" : "");
 	if (tree)
 		buf_puts(&b, TREE_CTE);
 	if (shape == ROWS || shape == ROWS_FROM_END)

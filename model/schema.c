@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A record's status as type_counts keeps it ('' for none). */
+#define STATUS(row) "coalesce(json_extract(" row ".body, '$.status'), '')"
+
 /* migrations[v] takes a cache from version v to v + 1. */
 static const char *const migrations[] = {
 	"CREATE TABLE docs("
@@ -70,20 +73,26 @@ static const char *const migrations[] = {
 	"DROP TABLE search;"
 	"ALTER TABLE search_new RENAME TO search;"
 	"INSERT INTO search(search) VALUES('optimize');",
-	/* 5: the number of live records of each type, kept by triggers, so a
-	 * list counts its records without reading an index of all of them. */
-	"CREATE TABLE type_counts(type TEXT PRIMARY KEY, live INTEGER NOT NULL) WITHOUT ROWID;"
-	"INSERT INTO type_counts SELECT type, count(*) FROM docs WHERE deleted = 0 GROUP BY type;"
+	/* 5: the number of live records of each type and status, kept by
+	 * triggers, so a list counts its records (all of a type, or those of
+	 * some statuses) without reading an index of all of them. */
+	"CREATE TABLE type_counts(type TEXT NOT NULL, status TEXT NOT NULL,"
+	" live INTEGER NOT NULL, PRIMARY KEY(type, status)) WITHOUT ROWID;"
+	"INSERT INTO type_counts SELECT type, " STATUS("docs") ", count(*) FROM docs"
+	" WHERE deleted = 0 GROUP BY 1, 2;"
 	"CREATE TRIGGER docs_count_insert AFTER INSERT ON docs WHEN NEW.deleted = 0 BEGIN"
-	" INSERT INTO type_counts VALUES(NEW.type, 1)"
-	"  ON CONFLICT(type) DO UPDATE SET live = live + 1; END;"
+	" INSERT INTO type_counts VALUES(NEW.type, " STATUS("NEW") ", 1)"
+	"  ON CONFLICT(type, status) DO UPDATE SET live = live + 1; END;"
 	"CREATE TRIGGER docs_count_delete AFTER DELETE ON docs WHEN OLD.deleted = 0 BEGIN"
-	" UPDATE type_counts SET live = live - 1 WHERE type = OLD.type; END;"
-	"CREATE TRIGGER docs_count_update AFTER UPDATE OF type, deleted ON docs"
-	" WHEN OLD.type IS NOT NEW.type OR (OLD.deleted = 0) IS NOT (NEW.deleted = 0) BEGIN"
-	" UPDATE type_counts SET live = live - 1 WHERE type = OLD.type AND OLD.deleted = 0;"
-	" INSERT INTO type_counts SELECT NEW.type, 1 WHERE NEW.deleted = 0"
-	"  ON CONFLICT(type) DO UPDATE SET live = live + 1; END;",
+	" UPDATE type_counts SET live = live - 1 WHERE type = OLD.type"
+	"  AND status = " STATUS("OLD") "; END;"
+	"CREATE TRIGGER docs_count_update AFTER UPDATE OF type, deleted, body ON docs"
+	" WHEN OLD.type IS NOT NEW.type OR OLD.deleted IS NOT NEW.deleted"
+	"  OR " STATUS("OLD") " IS NOT " STATUS("NEW") " BEGIN"
+	" UPDATE type_counts SET live = live - 1 WHERE type = OLD.type"
+	"  AND status = " STATUS("OLD") " AND OLD.deleted = 0;"
+	" INSERT INTO type_counts SELECT NEW.type, " STATUS("NEW") ", 1 WHERE NEW.deleted = 0"
+	"  ON CONFLICT(type, status) DO UPDATE SET live = live + 1; END;",
 };
 
 #define LATEST ((int)(sizeof migrations / sizeof migrations[0]))

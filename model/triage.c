@@ -123,8 +123,8 @@ int triage_apply(struct cache *c, const char *const *ids, int n, const struct tr
 int triage_counts(struct cache *c, long *to_triage, long *accepted, char **err)
 {
 	sqlite3_stmt *st = cache_prepare(c, "SELECT "
-		"(SELECT count(*) FROM docs WHERE type = 'proposal' AND deleted = 0 AND "
-		" json_extract(body, '$.status') IN ('new', 'review')),"
+		"(SELECT coalesce(sum(live), 0) FROM type_counts WHERE type = 'proposal'"
+		" AND status IN ('new', 'review')),"
 		"(SELECT count(*) FROM docs WHERE type = 'proposal' AND deleted = 0 AND "
 		" json_extract(body, '$.status') = 'accepted' AND "
 		" json_extract(body, '$.updated_at') >= strftime('%Y-%m-01', 'now'))", err);

@@ -18,6 +18,7 @@
 
 #include "cache.h"
 #include "record.h"
+#include "triage.h"
 #include "util.h"
 
 struct fx {
@@ -403,6 +404,24 @@ static void counts_agree(struct fx *f)
 			fail_msg("%s: kept count %ld, %ld records", t->name,
 				 cache_count(f->c, t, NULL, &f->err), want);
 	}
+	const char *statuses[] = { "new", "review", "accepted", "new|review" };
+	for (size_t i = 0; i < sizeof statuses / sizeof statuses[0]; i++) {
+		struct cache_query qy = { .type = type_find("proposal") };
+		qy.match[0].field = "status";
+		qy.match[0].value = statuses[i];
+		char *in = xstrdup(statuses[i]), *bar = strchr(in, '|');
+		if (bar)
+			*bar = '\0';
+		char *sql = str_printf("SELECT count(*) FROM docs WHERE type = 'proposal' AND"
+				       " deleted = 0 AND json_extract(body, '$.status') IN ('%s', '%s')",
+				       in, bar ? bar + 1 : in);
+		long want = (long)q(f->c, sql);
+		if (cache_query_count(f->c, &qy, &f->err) != want)
+			fail_msg("proposals %s: kept count %ld, %ld records", statuses[i],
+				 cache_query_count(f->c, &qy, &f->err), want);
+		free(sql);
+		free(in);
+	}
 }
 
 /* Guards: the kept count of each type's live records follows adds, edits,
@@ -427,6 +446,26 @@ static void test_type_counts_follow(void **state)
 	assert_int_equal(cache_count(f->c, type_find("skill"), NULL, &f->err), 5);
 	exec_ok(f->c, "UPDATE docs SET type = 'fund' WHERE id = 'skill:tape00003'");
 	counts_agree(f);
+	for (int i = 0; i < 3; i++) {
+		char *json = str_printf("{\"_id\":\"proposal:p%d\",\"type\":\"proposal\","
+					"\"title\":\"P%d\",\"status\":\"new\"}", i, i);
+		save(f, json);
+		free(json);
+	}
+	counts_agree(f);
+	save(f, "{\"_id\":\"proposal:p1\",\"type\":\"proposal\",\"title\":\"P1\","
+	     "\"status\":\"review\"}");
+	counts_agree(f);
+	save(f, "{\"_id\":\"proposal:p2\",\"type\":\"proposal\",\"title\":\"P2 again\","
+	     "\"status\":\"review\"}");
+	counts_agree(f);
+	long to_triage, accepted;
+	assert_int_equal(triage_counts(f->c, &to_triage, &accepted, &f->err), 0);
+	assert_int_equal(to_triage, 3);
+	assert_int_equal(cache_delete(f->c, "proposal:p2", &f->err), 0);
+	counts_agree(f);
+	assert_int_equal(triage_counts(f->c, &to_triage, &accepted, &f->err), 0);
+	assert_int_equal(to_triage, 2);
 	exec_ok(f->c, "DELETE FROM history WHERE id = 'skill:tape00004';"
 		" DELETE FROM docs WHERE id = 'skill:tape00004'");
 	counts_agree(f);
