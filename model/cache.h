@@ -143,6 +143,10 @@ long cache_query_position(struct cache *c, const struct cache_query *q, const ch
 			  char **err);
 
 /* Records of type t that refer to dst. */
+/* The live records whose ids begin with prefix, in id order (the standings
+ * of an area: "standing:<area>:"), at most limit of them. */
+int cache_with_prefix(struct cache *c, const char *prefix, long limit, cache_row_fn fn,
+		      void *ctx, char **err);
 int cache_linked(struct cache *c, const char *dst, const struct type_def *t, long limit,
 		 cache_row_fn fn, void *ctx, char **err);
 /* Events occurring in [from, to) (yearly ones on every anniversary), by

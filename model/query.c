@@ -410,6 +410,27 @@ int cache_linked(struct cache *c, const char *dst, const struct type_def *t, lon
 	return each_row(c, st, fn, ctx, err);
 }
 
+int cache_with_prefix(struct cache *c, const char *prefix, long limit, cache_row_fn fn,
+		      void *ctx, char **err)
+{
+	/* The ids from prefix up to prefix with its last byte raised: a range
+	 * of the id index. */
+	size_t n = strlen(prefix);
+	if (!n || (unsigned char)prefix[n - 1] == 0xFF)
+		return err_set(err, "no range of ids begins with '%s'", prefix);
+	sqlite3_stmt *st = cache_stmt(c, "SELECT id, body, dirty, 0, 0 FROM docs"
+				      " WHERE id >= ?1 AND id < ?2 AND deleted = 0 ORDER BY id LIMIT ?3",
+				      err);
+	if (!st)
+		return -1;
+	char *end = xstrdup(prefix);
+	end[n - 1]++;
+	sqlite3_bind_text(st, 1, prefix, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, end, -1, free);
+	sqlite3_bind_int64(st, 3, limit);
+	return each_row(c, st, fn, ctx, err);
+}
+
 /* Events starting in [?1, ?2), and the yearly ones on their anniversaries
  * in the years the range covers; each row with the day it occurs. The
  * window is chosen from the occurrences alone (ids and days, from the start

@@ -104,7 +104,30 @@ static cJSON *standing_of(struct ui *ui, const char *area, const char *inst)
 	return doc;
 }
 
-/* An area's cells: kept, or read and kept. */
+struct cell_read {
+	struct cells *c;
+	char *ids[INSTCOLS_MAX];	/* each column's standing id */
+	int n;
+};
+
+static int take_cell(void *ctx, const struct cache_row *row)
+{
+	struct cell_read *r = ctx;
+	const struct field_def *lf = field_find(type_find("standing"), "level");
+	for (int i = 0; i < r->n; i++) {
+		if (strcmp(r->ids[i], row->id))
+			continue;
+		const cJSON *level = cJSON_GetObjectItemCaseSensitive(row->body, "level");
+		int l = cJSON_IsString(level) ? enum_index(lf, level->valuestring) : CELL_UNKNOWN;
+		r->c->level[i] = l >= 0 ? l : CELL_UNKNOWN;
+		r->c->priority[i] = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(row->body,
+										  "priority"));
+	}
+	return 0;
+}
+
+/* An area's cells: kept, or read (its standings are one range of ids) and
+ * kept. */
 static const struct cells *row_cells(struct pane *p, const char *area)
 {
 	struct areas *a = p->state;
@@ -115,15 +138,17 @@ static const struct cells *row_cells(struct pane *p, const char *area)
 		forget_cells(a);
 	struct cells *c = &a->kept[a->nkept++];
 	c->area = xstrdup(area);
-	const struct field_def *lf = field_find(type_find("standing"), "level");
+	struct cell_read r = { .c = c, .n = a->ic.n };
 	for (int i = 0; i < a->ic.n; i++) {
-		cJSON *s = standing_of(p->ui, area, a->ic.id[i]);
-		const cJSON *level = s ? cJSON_GetObjectItemCaseSensitive(s, "level") : NULL;
-		int l = cJSON_IsString(level) ? enum_index(lf, level->valuestring) : CELL_UNKNOWN;
-		c->level[i] = !s ? CELL_NONE : l >= 0 ? l : CELL_UNKNOWN;
-		c->priority[i] = s && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(s, "priority"));
-		cJSON_Delete(s);
+		c->level[i] = CELL_NONE;
+		c->priority[i] = false;
+		r.ids[i] = standing_id(area, a->ic.id[i]);
 	}
+	char *prefix = standing_id(area, "");
+	cache_with_prefix(p->ui->cache, prefix, 4 * INSTCOLS_MAX, take_cell, &r, NULL);
+	free(prefix);
+	for (int i = 0; i < r.n; i++)
+		free(r.ids[i]);
 	return c;
 }
 

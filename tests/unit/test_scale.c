@@ -544,6 +544,43 @@ static void test_filter_follows_changes(void **state)
 	rows_free(&r);
 }
 
+/* Guards: the records of one range of ids (an area's standings) are read
+ * in id order, live ones only, no more than the limit, and no record of an
+ * area whose id merely begins the same. */
+static void test_ids_with_prefix(void **state)
+{
+	struct fx *f = *state;
+	base_records(f);
+	save(f, "{\"_id\":\"area:storage2\",\"type\":\"area\",\"title\":\"Storage 2\"}");
+	save(f, "{\"_id\":\"institution:kb-dk\",\"type\":\"institution\",\"code\":\"kb-dk\","
+	     "\"name\":\"Det Kgl. Bibliotek\",\"country\":\"Denmark\"}");
+	const char *cells[][2] = { { "storage", "kb-se" }, { "storage", "kb-dk" },
+				   { "storage2", "kb-se" } };
+	for (int i = 0; i < 3; i++) {
+		char *json = str_printf("{\"_id\":\"standing:%s:%s\",\"type\":\"standing\","
+					"\"area\":\"area:%s\",\"institution\":\"institution:%s\","
+					"\"level\":\"started\"}", cells[i][0], cells[i][1],
+					cells[i][0], cells[i][1]);
+		save(f, json);
+		free(json);
+	}
+	struct rows r = { 0 };
+	assert_int_equal(cache_with_prefix(f->c, "standing:storage:", 10, collect, &r, &f->err), 0);
+	assert_int_equal(r.n, 2);
+	assert_string_equal(r.ids[0], "standing:storage:kb-dk");
+	assert_string_equal(r.ids[1], "standing:storage:kb-se");
+	rows_free(&r);
+	assert_int_equal(cache_with_prefix(f->c, "standing:storage:", 1, collect, &r, &f->err), 0);
+	assert_int_equal(r.n, 1);
+	rows_free(&r);
+	assert_int_equal(cache_delete(f->c, "standing:storage:kb-dk", &f->err), 0);
+	assert_int_equal(cache_with_prefix(f->c, "standing:storage:", 10, collect, &r, &f->err), 0);
+	assert_int_equal(r.n, 1);
+	assert_string_equal(r.ids[0], "standing:storage:kb-se");
+	rows_free(&r);
+	assert_int_equal(cache_with_prefix(f->c, "", 10, collect, &r, &f->err), -1);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -558,6 +595,7 @@ int main(void)
 		T(test_labels_follow_changes),
 		T(test_filter_follows_changes),
 		T(test_type_counts_follow),
+		T(test_ids_with_prefix),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
