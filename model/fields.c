@@ -43,6 +43,8 @@ static const struct field_def area_fields[] = {
 	  .help = "the area this one is a subgroup of" },
 	{ .name = "description", .kind = FIELD_LONGTEXT, .flags = SRCH },
 	{ .name = "position", .kind = FIELD_INT, .help = "order among its siblings" },
+	{ .name = "map_id", .kind = FIELD_TEXT,
+	  .help = "the node's ID in a FreeMind or Freeplane map (kept for the next import)" },
 };
 
 static const struct field_def standing_fields[] = {

@@ -9,7 +9,6 @@
 #include "util.h"
 #include <libical/ical.h>
 #include <limits.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -216,16 +215,13 @@ static icalcomponent *parse_checked(const char *text, const char *name, struct s
 
 /* --- VEVENTs to events ---------------------------------------------------- */
 
-/* Two FNV-1a hashes with different offset bases: 128 bits of the UID, the
- * same in every cache, so that every cache gives one UID one id. */
+/* Every cache gives one UID one id. */
 static char *ics_id(const char *uid)
 {
-	uint64_t h[2] = { 0xcbf29ce484222325ULL, 0x84222325cbf29ce4ULL };
-	for (int i = 0; i < 2; i++)
-		for (const unsigned char *p = (const unsigned char *)uid; *p; p++)
-			h[i] = (h[i] ^ *p) * 0x100000001b3ULL;
-	return str_printf("event:ics-%016llx%016llx", (unsigned long long)h[0],
-			  (unsigned long long)h[1]);
+	char *digest = text_digest(uid);
+	char *id = str_printf("event:ics-%s", digest);
+	free(digest);
+	return id;
 }
 
 /* The id a UID names: noron's own "<event id>@noron", else one from the UID. */

@@ -3,11 +3,13 @@
  */
 #include "util.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <wchar.h>
+#include <wctype.h>
 
 static void out_of_memory(void)
 {
@@ -132,6 +134,45 @@ static int utf8_decode(const unsigned char *s, wchar_t *out)
 		return 0;
 	*out = (wchar_t)v;
 	return n;
+}
+
+char *text_digest(const char *s)
+{
+	uint64_t h[2] = { 0xcbf29ce484222325ULL, 0x84222325cbf29ce4ULL };
+	for (int i = 0; i < 2; i++)
+		for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+			h[i] = (h[i] ^ *p) * 0x100000001b3ULL;
+	return str_printf("%016llx%016llx", (unsigned long long)h[0], (unsigned long long)h[1]);
+}
+
+int text_char(const char *s, wchar_t *c)
+{
+	return utf8_decode((const unsigned char *)s, c);
+}
+
+/* Lower case; Latin-1's capitals (Æ Ø Å Ä Ö Þ Ð ...) whatever the locale. */
+static wchar_t fold_case(wchar_t c)
+{
+	if ((c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0xDE && c != 0xD7))
+		return c + 0x20;
+	return (wchar_t)towlower((wint_t)c);
+}
+
+bool text_same_fold(const char *a, const char *b)
+{
+	const unsigned char *p = (const unsigned char *)a, *q = (const unsigned char *)b;
+	while (*p && *q) {
+		wchar_t x, y;
+		int n = utf8_decode(p, &x), m = utf8_decode(q, &y);
+		if (!n || !m) {		/* invalid bytes match themselves only */
+			n = m = 1;
+			x = *p, y = *q;
+		}
+		if (fold_case(x) != fold_case(y))
+			return false;
+		p += n, q += m;
+	}
+	return !*p && !*q;
 }
 
 static bool is_control(wchar_t c)

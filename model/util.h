@@ -39,6 +39,17 @@ void buf_puts(struct buf *b, const char *s);
 void buf_printf(struct buf *b, const char *fmt, ...) PRINTF_LIKE(2, 3);
 char *buf_take(struct buf *b);
 
+/* 32 hex digits from two FNV-1a hashes of s, with different offset bases:
+ * 128 bits, the same in every cache, for ids that follow from outside keys. */
+char *text_digest(const char *s);
+
+/* Decodes the UTF-8 character s starts with into *c; returns its length in
+ * bytes, or 0 when it is invalid. */
+int text_char(const char *s, wchar_t *c);
+
+/* True when a and b are the same text but for letter case. */
+bool text_same_fold(const char *a, const char *b);
+
 /* True when s is valid UTF-8 without control characters (tab and, if
  * multiline, newline allowed). */
 bool text_is_clean(const char *s, bool multiline);

@@ -1,14 +1,17 @@
 /*
  * The record actions every pane shares: add, edit (form or $EDITOR),
- * delete, undo and history. Each saves through the cache at once.
+ * delete, undo and history, each saved through the cache at once; and the
+ * report for the directors, written to a file.
  */
 #include "form.h"
 #include "panes.h"
 #include "prompt.h"
 #include "record.h"
+#include "report.h"
 #include "util.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 int ui_save_record(struct ui *ui, cJSON *doc, bool is_new, char **err)
 {
@@ -113,4 +116,23 @@ void ui_history(struct ui *ui)
 	if (doc)
 		history_show(ui, record_id(doc));
 	cJSON_Delete(doc);
+}
+
+/* R: the report as a web page in the home folder, where the Calendar's x
+ * puts its files too; the status line names it. */
+void ui_report(struct ui *ui)
+{
+	const char *home = getenv("HOME");
+	char *path = report_default_path(home && *home ? home : ".");
+	struct report_opts o = { .format = REPORT_HTML };
+	char *err = NULL;
+	size_t n = home ? strlen(home) : 0;
+	if (report_save(ui->cache, path, &o, &err))
+		ui_message(ui, true, "%s", err);
+	else if (n && !strncmp(path, home, n) && path[n] == '/')
+		ui_message(ui, false, "wrote the report to ~%s", path + n);
+	else
+		ui_message(ui, false, "wrote the report to %s", path);
+	free(err);
+	free(path);
 }

@@ -52,6 +52,9 @@ int opt_value(int *argc, char **argv, const char *flag, const char **value);
 /* Refuses options left over; returns EXIT_OK or EXIT_USAGE. */
 int opt_done(const char *cmd, int argc, char **argv, int min_args, int max_args);
 
+/* True when path names the cache file or one of its WAL files. */
+bool cli_same_file(const char *path, const char *cache);
+
 /* Writes untrusted text to stdout with control characters made harmless. */
 void out_text(const char *s, bool keep_newlines);
 /* Writes a cell cut or padded to cols display columns. */
@@ -78,5 +81,6 @@ int cmd_sync(struct cli *cli, int argc, char **argv);
 int cmd_conflicts(struct cli *cli, int argc, char **argv);
 int cmd_resolve(struct cli *cli, int argc, char **argv);
 int cmd_triage(struct cli *cli, int argc, char **argv);
+int cmd_report(struct cli *cli, int argc, char **argv);
 
 #endif

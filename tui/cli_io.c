@@ -1,5 +1,6 @@
 /*
- * Subcommands that move whole caches: init, export, import.
+ * Subcommands that move whole caches: init, export, import (JSON, iCalendar
+ * and mind maps).
  */
 #include "cli.h"
 #include "exchange.h"
@@ -7,6 +8,7 @@
 #include "files.h"
 #include "helper.h"
 #include "ical.h"
+#include "mindmap.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -17,8 +19,7 @@
 
 #define IMPORT_MAX ((size_t)512 << 20)
 
-/* True when path names the cache file or one of its WAL files. */
-static bool same_file(const char *path, const char *cache)
+bool cli_same_file(const char *path, const char *cache)
 {
 	struct stat a, b;
 	if (stat(path, &a))
@@ -70,14 +71,16 @@ static int ics_range(int *argc, char **argv, struct ical_range *r)
 	return EXIT_OK;
 }
 
-static int write_export(struct cache *c, FILE *fp, bool ics, const struct ical_range *r,
-			char **err)
+static int write_export(struct cache *c, FILE *fp, const char *format,
+			const struct ical_range *r, char **err)
 {
+	if (!strcmp(format, "mm"))
+		return mindmap_export(c, fp, err);
 #ifndef NORON_SLIM	/* noron hands iCalendar to noron-io (helper.h) */
-	if (ics)
+	if (!strcmp(format, "ics"))
 		return ical_export(c, fp, r, err);
 #endif
-	(void)ics, (void)r;
+	(void)r;
 	return export_json(c, fp, err);
 }
 
@@ -93,8 +96,8 @@ int cmd_export(struct cli *cli, int argc, char **argv)
 	if (rc)
 		return rc;
 	bool ics = !strcmp(format, "ics");
-	if (!ics && strcmp(format, "json"))
-		return cli_usage("export", "unknown format '%s' (formats: json, ics)", format);
+	if (!ics && strcmp(format, "json") && strcmp(format, "mm"))
+		return cli_usage("export", "unknown format '%s' (formats: json, ics, mm)", format);
 	if (!ics && (range.from || range.to || range.kind))
 		return cli_usage("export", "--from, --to and --kind go with --format ics");
 #ifdef NORON_SLIM
@@ -103,11 +106,11 @@ int cmd_export(struct cli *cli, int argc, char **argv)
 #endif
 	if ((rc = cli_open(cli, CACHE_CREATE | CACHE_SEED)))
 		return rc;
-	if (same_file(out, cache_path(cli->cache)))
+	if (cli_same_file(out, cache_path(cli->cache)))
 		return cli_failf("%s is the cache itself: export to another file", out);
 	struct atomic_file af;
 	char *err = NULL;
-	if (atomic_open(&af, out, &err) || write_export(cli->cache, af.fp, ics, &range, &err)
+	if (atomic_open(&af, out, &err) || write_export(cli->cache, af.fp, format, &range, &err)
 	    || atomic_commit(&af, &err)) {
 		if (af.fp)
 			atomic_abort(&af);
@@ -117,15 +120,56 @@ int cmd_export(struct cli *cli, int argc, char **argv)
 	return rc;
 }
 
+/* Where a file's text begins, after a byte-order mark and white space. */
+static const char *text_begins(const char *text)
+{
+	if (!strncmp(text, "\xEF\xBB\xBF", 3))	/* a byte-order mark */
+		text += 3;
+	return text + strspn(text, " \n\r\t");
+}
+
 /* An iCalendar file by its name or by its first line. */
 static bool is_ical(const char *path, const char *text)
 {
 	size_t n = strlen(path);
-	if (!strncmp(text, "\xEF\xBB\xBF", 3))	/* a byte-order mark */
-		text += 3;
-	while (*text == ' ' || *text == '\n' || *text == '\r' || *text == '\t')
-		text++;
+	text = text_begins(text);
 	return (n > 4 && !strcasecmp(path + n - 4, ".ics")) || !strncasecmp(text, "BEGIN:VCALENDAR", 15);
+}
+
+/* A mind map by its name, or by its first element (after an XML declaration). */
+static bool is_mindmap(const char *path, const char *text)
+{
+	size_t n = strlen(path);
+	text = text_begins(text);
+	if (!strncmp(text, "<?xml", 5) && strstr(text, "?>"))
+		text = text_begins(strstr(text, "?>") + 2);
+	return (n > 3 && !strcasecmp(path + n - 3, ".mm"))
+		|| (!strncmp(text, "<map", 4) && text[4] && strchr(" \t\r\n/>", text[4]));
+}
+
+/* The start of the line an import prints. */
+static void say_imported(const char *path, long added, long updated, long unchanged)
+{
+	printf("imported ");
+	out_text(path, false);
+	printf(": %ld added, %ld updated, %ld unchanged", added, updated, unchanged);
+}
+
+static int import_mm(struct cli *cli, const char *text, const char *path)
+{
+	struct mindmap_stats st;
+	char *err = NULL;
+	int rc = EXIT_OK;
+	if (mindmap_import(cli->cache, text, path, &st, &err)) {
+		rc = cli_fail(err);
+	} else {
+		say_imported(path, st.added, st.updated, st.unchanged);
+		printf("; %ld %s of the cache %s not in the map (left as %s)\n", st.elsewhere,
+		       st.elsewhere == 1 ? "area" : "areas", st.elsewhere == 1 ? "is" : "are",
+		       st.elsewhere == 1 ? "it is" : "they are");
+	}
+	free(err);
+	return rc;
 }
 
 static int import_ics(struct cli *cli, const char *text, const char *path)
@@ -140,9 +184,7 @@ static int import_ics(struct cli *cli, const char *text, const char *path)
 	if (ical_import(cli->cache, text, path, &st, &err)) {
 		rc = cli_fail(err);
 	} else {
-		printf("imported ");
-		out_text(path, false);
-		printf(": %ld added, %ld updated, %ld unchanged", st.added, st.updated, st.unchanged);
+		say_imported(path, st.added, st.updated, st.unchanged);
 		if (st.skipped)
 			printf(", %ld skipped (not events, or changes to one occurrence)", st.skipped);
 		putchar('\n');
@@ -162,16 +204,16 @@ int cmd_import(struct cli *cli, int argc, char **argv)
 	char *text = file_read_all(path, IMPORT_MAX, &len, &err);
 	struct import_stats st;
 	if (text && strlen(text) != len)
-		err_set(&err, "%s holds NUL bytes: neither a JSON export nor an iCalendar file", path);
+		err_set(&err, "%s holds NUL bytes: neither a JSON export, an iCalendar file nor "
+			"a mind map", path);
 	if (text && strlen(text) == len && is_ical(path, text))
 		rc = import_ics(cli, text, path);
+	else if (text && strlen(text) == len && is_mindmap(path, text))
+		rc = import_mm(cli, text, path);
 	else if (!text || strlen(text) != len || import_json(cli->cache, text, path, &st, &err)) {
 		rc = cli_fail(err);
 	} else {
-		printf("imported ");
-		out_text(path, false);
-		printf(": %ld added, %ld updated, %ld unchanged", st.added, st.updated,
-		       st.unchanged);
+		say_imported(path, st.added, st.updated, st.unchanged);
 		if (st.kept)
 			printf(", %ld kept (this cache's edit is newer)", st.kept);
 		putchar('\n');

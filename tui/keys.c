@@ -85,6 +85,8 @@ const struct keydef keydefs[] = {
 	{ 'H', ACT_HISTORY, IN_ALL, "H", "history of the record" },
 	{ 'S', ACT_SYNC, IN_ALL, "S", "sync with the endpoint now (in the background)" },
 	{ 'C', ACT_CONFLICTS, IN_ALL, "C", "conflicts and edits the endpoint refused" },
+	{ 'R', ACT_REPORT, IN_ALL & ~PROPOSALS, "R",
+	  "write the report for the directors (a web page in your home folder)" },
 	{ 0, ACT_NONE, 0, NULL, NULL },
 };
 

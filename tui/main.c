@@ -42,11 +42,15 @@ const struct command commands[] = {
 	{ .name = "triage", .args = "ID accept|decline [--reason TEXT]|defer|review|vote N|"
 	  "schedule --start DATE [--end DATE] [--location TEXT]", .run = cmd_triage,
 	  .help = "decide on a workshop proposal, or vote for your institution" },
-	{ .name = "export", .args = "[--format json|ics] [-o FILE] [--from DATE] [--to DATE] "
+	{ .name = "export", .args = "[--format json|ics|mm] [-o FILE] [--from DATE] [--to DATE] "
 	  "[--kind KIND]", .run = cmd_export,
-	  .help = "every record as JSON, or the events as iCalendar" },
+	  .help = "every record as JSON, the events as iCalendar, or the areas as a mind map" },
+	{ .name = "report", .args = "[--format html|md] [-o FILE] [--institution CODE]",
+	  .run = cmd_report,
+	  .help = "where every library stands, as a web page or Markdown, for the directors" },
 	{ .name = "import", .args = "FILE", .run = cmd_import,
-	  .help = "a JSON export or an iCalendar file (.ics): all or nothing" },
+	  .help = "a JSON export, an iCalendar file (.ics) or a FreeMind/Freeplane mind map "
+	  "(.mm): all or nothing" },
 	{ .name = "help", .args = "[TYPE]", .run = cmd_help,
 	  .help = "this text, or the fields of a record type" },
 	{ 0 },

@@ -272,6 +272,7 @@ static void global_action(struct ui *ui, enum action a)
 			ui_message(ui, false, "sync started");
 		break;
 	case ACT_CONFLICTS: conflicts_show(ui); break;
+	case ACT_REPORT: ui_report(ui); break;
 	default: break;
 	}
 }

@@ -120,5 +120,7 @@ void ui_edit_text(struct ui *ui);
 void ui_delete(struct ui *ui);
 void ui_undo(struct ui *ui);
 void ui_history(struct ui *ui);
+/* Writes the day's report (report.h) into the home folder. */
+void ui_report(struct ui *ui);
 
 #endif

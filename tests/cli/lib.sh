@@ -18,6 +18,7 @@
 #   expect_refused RC TEXT
 #                        exit code RC, stderr is "noron: ..." naming TEXT (one line,
 #                        plus the "usage:" line when RC is 2), nothing on stdout
+#   python_with MODULE   the path of a python3 (with its site-packages) that imports MODULE
 #   snapshot [ARGS...]   records the cache's export (without exported_at) and its
 #                        status --json; ARGS are global options such as --db PATH
 #   expect_unchanged     the cache still matches the snapshot (after a mismatch,
@@ -77,6 +78,21 @@ need_python()
 python3()
 {
 	"${PYTHON:-$(type -P python3)}" -S "$@"
+}
+
+# python_with MODULE: prints the path of a python3 that imports MODULE, with
+# its site-packages (Debian's python3-* packages live in /usr/bin/python3's,
+# which need not be the python3 first on PATH); fails when none does.
+python_with()
+{
+	local py
+	for py in "$PYTHON" /usr/bin/python3; do
+		if [ -x "$py" ] && "$py" -c "import $1" 2>/dev/null; then
+			echo "$py"
+			return 0
+		fi
+	done
+	return 1
 }
 
 # The binary's output is kept in files, so that bytes (NUL aside) survive.

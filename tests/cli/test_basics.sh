@@ -32,7 +32,7 @@ expect_err_lines 0
 # The fields of each type, as DESIGN.md section 3 and model/fields.c give them.
 declare -A FIELDS=(
 	[institution]="code name name_en country city url"
-	[area]="title parent description position"
+	[area]="title parent description position map_id"
 	[standing]="area institution level priority note"
 	[person]="name institution role email"
 	[skill]="topic kind person institution area level exchange note"

@@ -12,16 +12,8 @@
 . "$(dirname "$0")/lib.sh"
 need_python
 
-# python3-icalendar lives in Debian's python3, which need not be the python3
-# first on PATH; it needs site-packages, so it runs without lib.sh's -S.
-ICAL_PY=
-for py in "$PYTHON" /usr/bin/python3; do
-	if [ -x "$py" ] && "$py" -c 'import icalendar' 2>/dev/null; then
-		ICAL_PY=$py
-		break
-	fi
-done
-[ -n "$ICAL_PY" ] || skip "python3-icalendar is missing (apt-get install python3-icalendar)"
+ICAL_PY=$(python_with icalendar) ||
+	skip "python3-icalendar is missing (apt-get install python3-icalendar)"
 
 # same_events ICS JSON: the calendar holds the events of the listing, field by field.
 same_events()

@@ -9,7 +9,6 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <libical/ical.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,49 +16,10 @@
 #include <unistd.h>
 
 #include "cache.h"
+#include "tmp_cache.h"
 #include "ical.h"
 #include "record.h"
 #include "util.h"
-
-struct fx {
-	char *dir, *path, *err;
-	struct cache *c;
-};
-
-static int setup(void **state)
-{
-	struct fx *f = xmalloc(sizeof *f);
-	*f = (struct fx){ .dir = xstrdup("/tmp/noron-ical-XXXXXX") };
-	if (!mkdtemp(f->dir))
-		return -1;
-	f->path = str_printf("%s/cache.db", f->dir);
-	if (cache_open(f->path, CACHE_CREATE | CACHE_SEED, &f->c, &f->err))
-		return -1;
-	cache_set_author(f->c, "tester@kb-se");
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	cache_close(f->c);
-	DIR *d = opendir(f->dir);
-	for (struct dirent *e; d && (e = readdir(d));) {
-		char *p = str_printf("%s/%s", f->dir, e->d_name);
-		if (e->d_name[0] != '.')
-			unlink(p);
-		free(p);
-	}
-	if (d)
-		closedir(d);
-	rmdir(f->dir);
-	free(f->dir);
-	free(f->path);
-	free(f->err);
-	free(f);
-	return 0;
-}
 
 /* An event "event:<key>" with fields set from name/value pairs (NULL ends them), saved. */
 static void add_event(struct fx *f, const char *key, ...)
@@ -179,15 +139,6 @@ static char *field_of(struct fx *f, const char *id, const char *name)
 			      want_ ? want_ : "(none)"); \
 	     free(got_); } while (0)
 
-static long long q(struct cache *c, const char *sql)
-{
-	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(cache_db(c), sql, -1, &st, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	long long v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
 
 #define ICS_HEAD "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Test//Test//EN\r\n"
 #define ICS_TAIL "END:VCALENDAR\r\n"
@@ -476,19 +427,19 @@ static void test_import_twice_changes_nothing(void **state)
 	struct fx *f = *state;
 	struct ical_stats st;
 	import_ok(f, conference_ics, &st);
-	long long docs = q(f->c, "SELECT count(*) FROM docs");
-	long long hist = q(f->c, "SELECT count(*) FROM history");
+	long long docs = fx_number(f->c, "SELECT count(*) FROM docs");
+	long long hist = fx_number(f->c, "SELECT count(*) FROM history");
 	import_ok(f, conference_ics, &st);
 	assert_int_equal(st.added + st.updated, 0);
 	assert_int_equal(st.unchanged, 4);
 	assert_int_equal(st.skipped, 1);
-	assert_int_equal(q(f->c, "SELECT count(*) FROM docs"), docs);
-	assert_int_equal(q(f->c, "SELECT count(*) FROM history"), hist);
+	assert_int_equal(fx_number(f->c, "SELECT count(*) FROM docs"), docs);
+	assert_int_equal(fx_number(f->c, "SELECT count(*) FROM history"), hist);
 	/* one batch: one undo takes the whole first import back */
 	char *what = NULL;
 	assert_int_equal(cache_undo(f->c, &what, &f->err), 1);
 	free(what);
-	assert_int_equal(q(f->c, "SELECT count(*) FROM docs WHERE id LIKE 'event:ics-%' "
+	assert_int_equal(fx_number(f->c, "SELECT count(*) FROM docs WHERE id LIKE 'event:ics-%' "
 			   "AND deleted = 0"), 0);
 }
 
@@ -617,8 +568,8 @@ static void test_import_skips(void **state)
  * cache is as it was. */
 static void assert_refused(struct fx *f, const char *ics, const char *text1, const char *text2)
 {
-	long long docs = q(f->c, "SELECT count(*) FROM docs");
-	long long hist = q(f->c, "SELECT count(*) FROM history");
+	long long docs = fx_number(f->c, "SELECT count(*) FROM docs");
+	long long hist = fx_number(f->c, "SELECT count(*) FROM history");
 	struct ical_stats st = { 1, 1, 1, 1 };
 	if (ical_import(f->c, ics, "bad.ics", &st, &f->err) != -1)
 		fail_msg("not refused: %s", ics);
@@ -627,8 +578,8 @@ static void assert_refused(struct fx *f, const char *ics, const char *text1, con
 	assert_int_equal(strncmp(f->err, "bad.ics: ", 9), 0);
 	assert_null(strchr(f->err, '\n'));
 	assert_int_equal(st.added + st.updated + st.unchanged + st.skipped, 0);
-	assert_int_equal(q(f->c, "SELECT count(*) FROM docs"), docs);
-	assert_int_equal(q(f->c, "SELECT count(*) FROM history"), hist);
+	assert_int_equal(fx_number(f->c, "SELECT count(*) FROM docs"), docs);
+	assert_int_equal(fx_number(f->c, "SELECT count(*) FROM history"), hist);
 }
 
 #define GOOD VEVENT("good", "SUMMARY:Good\r\nDTSTART:20120101T100000Z\r\n")
@@ -770,16 +721,16 @@ static void test_reimport_own_export(void **state)
 {
 	struct fx *f = *state;
 	char *text = export_text(f, NULL);
-	long long hist = q(f->c, "SELECT count(*) FROM history");
+	long long hist = fx_number(f->c, "SELECT count(*) FROM history");
 	struct ical_stats st;
 	import_ok(f, text, &st);
 	assert_int_equal(st.unchanged, 5);
 	assert_int_equal(st.added + st.updated + st.skipped, 0);
-	assert_int_equal(q(f->c, "SELECT count(*) FROM history"), hist);
+	assert_int_equal(fx_number(f->c, "SELECT count(*) FROM history"), hist);
 	free(text);
 }
 
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, fx_setup, fx_teardown)
 
 int main(void)
 {

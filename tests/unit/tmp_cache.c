@@ -1,0 +1,60 @@
+/*
+ * A seeded cache in a temporary directory for each test (see tmp_cache.h).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "tmp_cache.h"
+#include "util.h"
+
+int fx_setup(void **state)
+{
+	struct fx *f = xmalloc(sizeof *f);
+	*f = (struct fx){ .dir = xstrdup("/tmp/noron-unit-XXXXXX") };
+	if (!mkdtemp(f->dir))
+		return -1;
+	f->path = str_printf("%s/cache.db", f->dir);
+	if (cache_open(f->path, CACHE_CREATE | CACHE_SEED, &f->c, &f->err))
+		return -1;
+	cache_set_author(f->c, "tester@kb-se");
+	*state = f;
+	return 0;
+}
+
+int fx_teardown(void **state)
+{
+	struct fx *f = *state;
+	cache_close(f->c);
+	DIR *d = opendir(f->dir);
+	for (struct dirent *e; d && (e = readdir(d));) {
+		char *p = str_printf("%s/%s", f->dir, e->d_name);
+		if (e->d_name[0] != '.')
+			unlink(p);
+		free(p);
+	}
+	if (d)
+		closedir(d);
+	rmdir(f->dir);
+	free(f->dir);
+	free(f->path);
+	free(f->err);
+	free(f);
+	return 0;
+}
+
+long long fx_number(struct cache *c, const char *sql)
+{
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(cache_db(c), sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	long long v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
