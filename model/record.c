@@ -9,13 +9,13 @@
 #include <string.h>
 #include <sys/random.h>
 
-static const char *const meta_members[] = {
+const char *const record_meta_names[] = {
 	"_id", "_rev", "type", "created_at", "updated_at", "updated_by", NULL };
 
 bool record_meta_member(const char *name)
 {
-	for (int i = 0; meta_members[i]; i++)
-		if (!strcmp(name, meta_members[i]))
+	for (int i = 0; record_meta_names[i]; i++)
+		if (!strcmp(name, record_meta_names[i]))
 			return true;
 	return false;
 }

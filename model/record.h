@@ -69,7 +69,9 @@ bool record_derive_id(cJSON *doc);
 /* The id a standing of this area and institution must have. */
 char *standing_id(const char *area_id, const char *institution_id);
 
-/* True when the member name is one every record may carry (_id, type, ...). */
+/* The members every record may carry (_id, type, ...), NULL-terminated. */
+extern const char *const record_meta_names[];
+/* True when the member name is one of them. */
 bool record_meta_member(const char *name);
 
 #endif

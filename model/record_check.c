@@ -138,8 +138,10 @@ static int check_value(const struct field_def *f, const cJSON *v, char **err)
 		return check_votes(f, v, err);
 	default:
 		if (!cJSON_IsString(v))
-			return err_set(err, "field '%s' must be %s text", f->name,
-				       field_kind_name(f->kind));
+			return f->kind == FIELD_TEXT
+				? err_set(err, "field '%s' must be text", f->name)
+				: err_set(err, "field '%s' must be %s, as text", f->name,
+					  field_kind_name(f->kind));
 		return check_string(f, v->valuestring, err);
 	}
 }

@@ -64,6 +64,10 @@ int replica_rejected(struct cache *c, const char *id, const char *reason, char *
 /* Edits the endpoint refused, with its reason. */
 typedef int (*rejected_fn)(void *ctx, const char *id, const char *reason);
 int replica_rejected_list(struct cache *c, rejected_fn fn, void *ctx, char **err);
+/* Settles a refused edit: theirs discards it (the endpoint's version comes
+ * back; a record the endpoint never had is deleted), mine sends it again at
+ * the next sync. 0 done, 1 when id has no refused edit, -1 on error. */
+int rejected_settle(struct cache *c, const char *id, bool theirs, char **err);
 
 /* Conflicts waiting for a person. */
 struct conflict {

@@ -250,6 +250,36 @@ int replica_rejected_list(struct cache *c, rejected_fn fn, void *ctx, char **err
 	return rc;
 }
 
+/* Puts back the body the endpoint has, clean: the refused edit is gone. */
+static int take_base(struct cache *c, const char *base, char **err)
+{
+	cJSON *doc = cJSON_Parse(base);
+	struct store_opts o = { .kind = HIST_RESOLVE, .clean = true, .keep_meta = true };
+	int rc = doc && !cache_begin(c, err) ? 0 : -1;
+	if (!rc && cache_store(c, doc, &o, err) < 0) {
+		cache_rollback(c);
+		rc = -1;
+	} else if (!rc) {
+		rc = cache_commit(c, err);
+	}
+	cJSON_Delete(doc);
+	return rc;
+}
+
+int rejected_settle(struct cache *c, const char *id, bool theirs, char **err)
+{
+	char *base = query_text(c, "SELECT coalesce(base, '') FROM docs WHERE id = ? AND "
+				"rejected IS NOT NULL", id, err);
+	int rc = base ? 0 : err && *err ? -1 : 1;
+	if (!rc && !theirs)
+		rc = exec_bound(c, "UPDATE docs SET rejected = NULL WHERE id = ?1", id, NULL,
+				"sending a refused edit again", err);
+	else if (!rc)	/* a record the endpoint never had goes */
+		rc = *base ? take_base(c, base, err) : cache_delete(c, id, err);
+	free(base);
+	return rc;
+}
+
 cJSON *conflict_pick(const struct conflict *k, const cJSON *stored, bool theirs)
 {
 	const cJSON *f;

@@ -291,7 +291,8 @@ static int store_checked(struct cache *c, cJSON *doc, struct store_opts *o,
 		return 0;
 	char *body = cJSON_PrintUnformatted(doc);
 	char *before = old->body && !old->deleted ? cJSON_PrintUnformatted(old->body) : NULL;
-	int rc = write_doc(c, id, record_type(doc)->name, body, o, err);
+	const cJSON *type = cJSON_GetObjectItemCaseSensitive(doc, "type");	/* maybe unknown */
+	int rc = write_doc(c, id, cJSON_IsString(type) ? type->valuestring : "", body, o, err);
 	if (!rc)
 		rc = store_index(c, id, doc, o->deleted, err);
 	if (!rc && o->kind)
@@ -350,8 +351,7 @@ static int check_known(struct cache *c, const cJSON *doc, const struct cache_doc
 			copy = cJSON_Duplicate(doc, 1);
 		cJSON_DeleteItemFromObjectCaseSensitive(copy, m->string);
 	}
-	int rc = record_check(copy ? copy : doc, o->skip_refs || o->deleted ? NULL
-			      : cache_ref_exists, c, err);
+	int rc = record_check(copy ? copy : doc, o->skip_refs ? NULL : cache_ref_exists, c, err);
 	cJSON_Delete(copy);
 	return rc;
 }
@@ -370,7 +370,9 @@ int cache_store(struct cache *c, cJSON *doc, struct store_opts *o, char **err)
 	}
 	if (!o->keep_meta)
 		stamp(c, doc, &old);
-	int rc = check_known(c, doc, &old, o, err);
+	/* A tombstone carries no fields: a malformed record (one the endpoint
+	 * refused, say) can be deleted. */
+	int rc = o->deleted ? 0 : check_known(c, doc, &old, o, err);
 	if (!rc && !o->deleted && field_find(record_type(doc), "parent"))
 		rc = check_no_cycle(c, doc, err);
 	struct store_opts local = *o;

@@ -26,10 +26,11 @@ char *couch_reason(const struct http_resp *r)
 static int status_error(struct http *h, const struct http_resp *r, const char *what, char **err)
 {
 	char *why = couch_reason(r);
-	if (r->status == 401)
+	/* A 401 also says "you are not an admin" (CouchDB, PouchDB): a right, not a login. */
+	if (r->status == 401 && !strstr(why, "admin") && !strstr(why, "not authorized"))
 		err_set(err, "%s refused the user name or password (%s): check user and password "
 			"or password_command in the config", http_url(h), why);
-	else if (r->status == 403)
+	else if (r->status == 403 || r->status == 401)
 		err_set(err, "%s: %s was refused (%s): ask the endpoint's administrator for "
 			"access", http_url(h), what, why);
 	else
@@ -38,9 +39,8 @@ static int status_error(struct http *h, const struct http_resp *r, const char *w
 	return -1;
 }
 
-/* Sends a request and parses a JSON answer with the wanted status. */
-static int call(struct http *h, const char *method, const char *path, const char *body,
-		const char *what, cJSON **json, long *status, char **err)
+int couch_call(struct http *h, const char *method, const char *path, const char *body,
+	       const char *what, cJSON **json, long *status, char **err)
 {
 	struct http_resp r;
 	*json = NULL;
@@ -62,7 +62,7 @@ int couch_db_create(struct http *h, char **err)
 {
 	cJSON *j;
 	long status;
-	if (call(h, "PUT", "", NULL, "creating the database", &j, &status, err))
+	if (couch_call(h, "PUT", "", NULL, "creating the database", &j, &status, err))
 		return -1;
 	cJSON_Delete(j);
 	return status < 300 || status == 412 ? 0
@@ -86,7 +86,7 @@ int couch_changes(struct http *h, const char *since, int limit, cJSON **page, ch
 	char *path = str_printf("_changes?feed=normal&style=all_docs&include_docs=true"
 				"&conflicts=true&limit=%d&seq_interval=%d&since=%s", limit, limit, s);
 	long status;
-	int rc = call(h, "GET", path, NULL, "reading changes", page, &status, err);
+	int rc = couch_call(h, "GET", path, NULL, "reading changes", page, &status, err);
 	free(path);
 	free(s);
 	if (rc)
@@ -111,7 +111,8 @@ int couch_bulk_docs(struct http *h, const cJSON *docs, cJSON **results, char **e
 {
 	char *body = cJSON_PrintUnformatted(docs);
 	long status;
-	int rc = call(h, "POST", "_bulk_docs", body, "saving documents", results, &status, err);
+	int rc = couch_call(h, "POST", "_bulk_docs", body, "saving documents", results, &status,
+			    err);
 	free(body);
 	if (!rc && !cJSON_IsArray(*results)) {
 		cJSON_Delete(*results);
@@ -144,7 +145,7 @@ int couch_bulk_get(struct http *h, const cJSON *ids, cJSON **docs, char **err)
 	char *body = cJSON_PrintUnformatted(req);
 	cJSON_Delete(req);
 	long status;
-	int rc = call(h, "POST", "_bulk_get", body, "reading documents", &j, &status, err);
+	int rc = couch_call(h, "POST", "_bulk_get", body, "reading documents", &j, &status, err);
 	free(body);
 	if (rc)
 		return -1;
@@ -167,7 +168,7 @@ int couch_get_checkpoint(struct http *h, const char *name, char **last_seq, char
 	cJSON *j;
 	long status;
 	*last_seq = *rev = NULL;
-	int rc = call(h, "GET", path, NULL, "reading the checkpoint", &j, &status, err);
+	int rc = couch_call(h, "GET", path, NULL, "reading the checkpoint", &j, &status, err);
 	free(path);
 	if (rc)
 		return -1;
@@ -202,7 +203,7 @@ int couch_put_checkpoint(struct http *h, const char *name, const char *last_seq,
 	char *path = str_printf("_local/%s", name);
 	cJSON *j;
 	long status;
-	int rc = call(h, "PUT", path, body, "saving the checkpoint", &j, &status, err);
+	int rc = couch_call(h, "PUT", path, body, "saving the checkpoint", &j, &status, err);
 	cJSON_Delete(j);
 	cJSON_Delete(doc);
 	free(body);

@@ -11,6 +11,12 @@
 
 #include "http.h"
 
+/* Sends method path (see http_request) and parses the JSON answer into
+ * *json with its *status: 404, 409, 412 and 417 are answers to look at,
+ * other failures -1 with *err explaining them (401, 403: what to do). */
+int couch_call(struct http *h, const char *method, const char *path, const char *body,
+	       const char *what, cJSON **json, long *status, char **err);
+
 /* Creates the database; 0 or -1 (401/403 explained). */
 int couch_db_create(struct http *h, char **err);
 

@@ -2,6 +2,7 @@
  * The sync round (see sync.h).
  */
 #include "sync.h"
+#include "connect.h"
 #include "couch.h"
 #include "replica.h"
 #include "util.h"
@@ -10,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 
 #define PULL_PAGE 500
 #define PULL_COMMIT 2000	/* pulled documents per transaction, at most */
@@ -32,25 +32,6 @@ static void progress(struct round *rd, const char *stage, long n)
 {
 	if (rd->o->progress)
 		rd->o->progress(rd->o->ctx, stage, n);
-}
-
-/* The password: password_command's first line, else the config's. */
-static char *password(const struct config *cfg, char **err)
-{
-	if (!cfg->password_command)
-		return cfg->password ? xstrdup(cfg->password) : NULL;
-	FILE *p = popen(cfg->password_command, "r");
-	char line[1024] = "";
-	bool got = p && fgets(line, sizeof line, p);
-	int status = p ? pclose(p) : -1;
-	if (!got || status) {
-		err_set(err, "password_command failed (%s %d): fix it in the config",
-			status > 0 && WIFEXITED(status) ? "exit" : "status",
-			status > 0 && WIFEXITED(status) ? WEXITSTATUS(status) : status);
-		return NULL;
-	}
-	line[strcspn(line, "\r\n")] = '\0';
-	return xstrdup(line);
 }
 
 /* Ends the transaction of the pages applied so far (each with its
@@ -369,14 +350,11 @@ static int round_run(struct round *rd, char **err)
 static int open_endpoint(struct round *rd, const struct config *cfg, const char *url,
 			 char **err)
 {
-	char *pw = password(cfg, err);
-	if (!pw && err && *err)
+	struct http_opts ho;
+	if (connect_opts(cfg, rd->o->verbose, &ho, err))
 		return -1;
-	struct http_opts ho = { .user = cfg->user, .password = pw, .ca_file = cfg->ca_file,
-				.allow_http = cfg->allow_http, .verbose = rd->o->verbose,
-				.retries = 4, .max_wait_ms = 8000, .max_body = 64 << 20 };
 	int rc = http_open(&rd->h, url, &ho, err);
-	free(pw);	/* the connection keeps its own copy */
+	connect_opts_free(&ho);	/* the connection keeps its own copy */
 	return rc;
 }
 

@@ -78,6 +78,7 @@ int cmd_export(struct cli *cli, int argc, char **argv);
 int cmd_import(struct cli *cli, int argc, char **argv);
 int cmd_help(struct cli *cli, int argc, char **argv);
 int cmd_sync(struct cli *cli, int argc, char **argv);
+int cmd_endpoint(struct cli *cli, int argc, char **argv);
 int cmd_conflicts(struct cli *cli, int argc, char **argv);
 int cmd_resolve(struct cli *cli, int argc, char **argv);
 int cmd_triage(struct cli *cli, int argc, char **argv);

@@ -1,6 +1,7 @@
 /*
  * noron conflicts and noron resolve: the conflicts a sync left, and settling
- * one by keeping this cache's version or taking the endpoint's.
+ * one (or an edit the endpoint refused) by keeping this cache's version or
+ * taking the endpoint's.
  */
 #include "cli.h"
 #include "record.h"
@@ -82,6 +83,21 @@ static int choose(void *ctx, const struct conflict *k)
 	return 0;
 }
 
+/* A refused edit, settled the way resolve settles a conflict. */
+static int settle_refused(struct cli *cli, const char *id, bool theirs)
+{
+	char *err = NULL;
+	int found = rejected_settle(cli->cache, id, theirs, &err);
+	int rc = found < 0 ? cli_fail(err) : found ? cli_failf("no conflict and no refused edit "
+							       "on %s", id) : EXIT_OK;
+	if (!found && theirs)
+		printf("discarded the refused edit of %s\n", id);
+	else if (!found)
+		printf("the refused edit of %s goes up again at the next sync\n", id);
+	free(err);
+	return rc;
+}
+
 int cmd_resolve(struct cli *cli, int argc, char **argv)
 {
 	int rc = opt_done("resolve", argc, argv, 2, 2);
@@ -98,7 +114,7 @@ int cmd_resolve(struct cli *cli, int argc, char **argv)
 	if (cache_get(cli->cache, argv[0], &d, &err) > 0)
 		p.stored = d.body;
 	if (!p.stored || conflict_get(cli->cache, argv[0], choose, &p, &err) || !p.found) {
-		rc = err ? cli_fail(err) : cli_failf("no conflict on %s", argv[0]);
+		rc = err ? cli_fail(err) : settle_refused(cli, argv[0], p.theirs);
 	} else if (conflict_resolve(cli->cache, argv[0], p.chosen, &err)) {
 		rc = cli_fail(err);
 	} else {

@@ -2,7 +2,8 @@
  * The Conflicts screen (C): each record both sides changed, with base, mine
  * and theirs for every conflicting field. m keeps mine, t takes theirs, f
  * chooses field by field, E edits the merged record in $EDITOR; edits the
- * endpoint refused are listed below with its reason (Enter opens them).
+ * endpoint refused are listed below with its reason: Enter opens one to
+ * correct it, t discards it (the endpoint's version back), m sends it again.
  */
 #include "form.h"
 #include "panes.h"
@@ -132,6 +133,9 @@ static void draw(struct screen *s)
 	if (ui->message)	/* what the last key did */
 		draw_text(ui->rows - 1, 0, ui->cols, ui->message,
 			  theme_attr(ui->message_error ? ROLE_ERROR : ROLE_STATUS));
+	else if (s->n && s->items[s->cursor].reason)
+		draw_text(ui->rows - 1, 0, ui->cols, " j/k move  Enter open to correct  t discard "
+			  "(take theirs)  m send again  q close ", theme_attr(ROLE_STATUS));
 	else
 		draw_text(ui->rows - 1, 0, ui->cols, " j/k move  m keep mine  t take theirs  f field "
 			  "by field  E edit  Enter open  q close ", theme_attr(ROLE_STATUS));
@@ -230,6 +234,20 @@ static void resolve(struct screen *s, int key)
 	cache_doc_free(&d);
 }
 
+/* A refused edit: t discards it, m sends it again. */
+static void settle_refused(struct screen *s, bool theirs)
+{
+	char *err = NULL;
+	const char *id = s->items[s->cursor].id;
+	if (rejected_settle(s->ui->cache, id, theirs, &err) < 0)
+		ui_message(s->ui, true, "%s", err);
+	else
+		ui_message(s->ui, false, "%s: %s", id, theirs ? "refused edit discarded"
+			   : "goes up again at the next sync (S)");
+	free(err);
+	load(s);
+}
+
 void conflicts_show(struct ui *ui)
 {
 	struct screen s = { .ui = ui };
@@ -250,7 +268,9 @@ void conflicts_show(struct ui *ui)
 		else if (s.n && s.items[s.cursor].reason && (key == '\r' || key == '\n')) {
 			ui_show_record(ui, s.items[s.cursor].id);
 			break;
-		} else if (s.n && !s.items[s.cursor].reason && key > 0 && key < 128
+		} else if (s.n && s.items[s.cursor].reason && (key == 't' || key == 'm'))
+			settle_refused(&s, key == 't');
+		else if (s.n && !s.items[s.cursor].reason && key > 0 && key < 128
 			   && strchr("mtfE", key))
 			resolve(&s, key);
 	}

@@ -46,6 +46,12 @@ int cmd_sync(struct cli *cli, int argc, char **argv)
 	(void)argc, (void)argv;
 	return helper_exec(cli);
 }
+
+int cmd_endpoint(struct cli *cli, int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	return helper_exec(cli);
+}
 #endif
 
 int helper_exec(struct cli *cli)

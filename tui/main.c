@@ -35,10 +35,14 @@ const struct command commands[] = {
 	  .help = "unsynced edits, conflicts, rejected edits, last sync" },
 	{ .name = "sync", .args = "[--url URL] [--create] [--verbose]", .run = cmd_sync,
 	  .help = "one round with the endpoint: exit 0 synced, 3 conflicts left, 1 failed" },
+	{ .name = "endpoint", .args = "setup|check|design [--url URL]", .run = cmd_endpoint,
+	  .help = "the shared database: set it up (its administrator, once), check it, or "
+	  "print its validation" },
 	{ .name = "conflicts", .args = "[--json]", .run = cmd_conflicts,
 	  .help = "the conflicts a sync left, with the fields both sides changed" },
 	{ .name = "resolve", .args = "ID mine|theirs", .run = cmd_resolve,
-	  .help = "settle a conflict with this cache's or the endpoint's version" },
+	  .help = "settle a conflict or a refused edit with this cache's or the endpoint's "
+	  "version" },
 	{ .name = "triage", .args = "ID accept|decline [--reason TEXT]|defer|review|vote N|"
 	  "schedule --start DATE [--end DATE] [--location TEXT]", .run = cmd_triage,
 	  .help = "decide on a workshop proposal, or vote for your institution" },
