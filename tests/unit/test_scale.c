@@ -389,6 +389,9 @@ static void test_migrates_schema_1(void **state)
 	assert_int_equal(cache_search_count(f->c, "m", -1, &f->err), 1);
 	assert_int_equal(cache_count(f->c, type_find("event"), NULL, &f->err), 2);
 	assert_int_equal(cache_count(f->c, type_find("area"), NULL, &f->err), 1);
+	assert_int_equal(q(f->c, "SELECT count(*) FROM sqlite_master WHERE name = 'search'"
+			   " AND sql LIKE '%prefix = ''1 2 3 4 5''%'"), 1);
+	assert_int_equal(cache_search_count(f->c, "fjernl", -1, &f->err), 1);	/* past five */
 }
 
 /* Each type's count as the kept counts give it, and as counting gives it. */
