@@ -402,12 +402,13 @@ open_modal()
 	esac
 }
 
-# hangup_ends WAY WHAT: noron ends once the terminal is gone, within 3 s (10 s
-# in a sanitizer build, whose exit runs the leak check on a busy machine).
+# hangup_ends WAY WHAT: noron ends once the terminal is gone, within 3 s (30 s
+# in a sanitizer build, whose exit runs the leak check, on a machine busy
+# with the other tests and a browser).
 hangup_ends()
 {
 	local pid=$NORON_PID limit=3
-	ldd "$NORON" 2>/dev/null | grep -q libasan && limit=10
+	ldd "$NORON" 2>/dev/null | grep -q libasan && limit=30
 	open_modal "$2" || fail "$1: could not open the $2 screen"
 	tm kill-server >/dev/null 2>&1
 	if _wait_pid_gone "$pid" "$limit"; then
@@ -422,7 +423,11 @@ hangup_ends()
 
 _show_spin()
 {
-	echo "#   state $(ps -o stat=,time= -p "$pid" 2>/dev/null)"
+	echo "#   state $(ps -o stat=,time= -p "$pid" 2>/dev/null)," \
+		"in $(cat "/proc/$pid/wchan" 2>/dev/null)"
+	if type -P gdb >/dev/null; then	# where it is, for whoever reads the log
+		gdb -p "$pid" -batch -ex "bt 20" 2>/dev/null | grep '^#' | sed 's/^/#   /'
+	fi
 }
 
 for what in main form question; do
