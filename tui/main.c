@@ -7,6 +7,7 @@
 #include "ui.h"
 
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,6 +122,13 @@ static int run_screen(struct cli *cli)
 		rc = ui_run(cli->cache, &cli->cfg);
 	cache_close(cli->cache);
 	config_free(&cli->cfg);
+	/* The terminal hung up: noron ends as a hangup ends a program, at once
+	 * and without exit handlers, everything saved and freed by now. (A
+	 * sanitizer's leak scan at exit could spin after a hangup.) */
+	if (rc == 128 + SIGHUP) {
+		signal(SIGHUP, SIG_DFL);
+		raise(SIGHUP);
+	}
 	return rc;
 }
 
