@@ -30,6 +30,36 @@ void cache_set_author(struct cache *c, const char *author)
 	c->author = xstrdup(author);
 }
 
+/* Why the cache at path cannot be written, as the user can fix it, or NULL
+ * when the file and its directory are both writable (then SQLite knows). */
+static char *why_unwritable(const char *path)
+{
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+	if (!slash)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	char *why = NULL;
+	if (access(path, F_OK) == 0 && access(path, W_OK))
+		why = str_printf("the file is read-only (%s)", strerror(errno));
+	else if (access(dir, W_OK))
+		why = str_printf("its directory %s is not writable (%s); noron keeps the "
+				 "cache's journal files beside it", dir, strerror(errno));
+	free(dir);
+	return why;
+}
+
+static int unwritable(struct cache *c, const char *doing, char **err)
+{
+	char *why = why_unwritable(c->path);
+	int rc = err_set(err, "cannot %s cache %s: %s", doing, c->path,
+			 why ? why : sqlite3_errmsg(c->db));
+	free(why);
+	return rc;
+}
+
 int cache_fail(struct cache *c, const char *what, char **err)
 {
 	int code = sqlite3_extended_errcode(c->db) & 0xff;
@@ -44,12 +74,15 @@ int cache_fail(struct cache *c, const char *what, char **err)
 		return err_set(err, "cache %s is damaged (%s): restore it from a backup or "
 			       "sync into a new one", c->path, sqlite3_errmsg(c->db));
 	case SQLITE_FULL:
-		return err_set(err, "cache %s: the disk is full; nothing was changed", c->path);
+		return err_set(err, "cache %s is full (no space left on its disk, or its size "
+			       "limit reached): nothing was changed", c->path);
 	case SQLITE_READONLY:
 	case SQLITE_CANTOPEN:
-	case SQLITE_IOERR:
 	case SQLITE_PERM:
-		return err_set(err, "cannot write cache %s: %s", c->path, sqlite3_errmsg(c->db));
+		return unwritable(c, "write", err);
+	case SQLITE_IOERR:
+		return err_set(err, "cannot write cache %s: input/output error (%s); nothing "
+			       "was changed", c->path, sqlite3_errmsg(c->db));
 	default:
 		return err_set(err, "cache %s: %s failed: %s", c->path, what, sqlite3_errmsg(c->db));
 	}
@@ -189,11 +222,31 @@ static int make_parents(const char *path, char **err)
 	return rc;
 }
 
+/* A positive integer from the environment, or 0. */
+static long env_positive(const char *name)
+{
+	const char *e = getenv(name);
+	long v = e ? atol(e) : 0;
+	return v > 0 ? v : 0;
+}
+
 static int busy_ms(void)
 {
-	const char *e = getenv("NORON_BUSY_TIMEOUT");
-	int v = e ? atoi(e) : 0;
-	return v > 0 ? v : BUSY_MS_DEFAULT;
+	long v = env_positive("NORON_BUSY_TIMEOUT");
+	return v > 0 && v <= 3600000 ? (int)v : BUSY_MS_DEFAULT;
+}
+
+/* NORON_MAX_PAGES caps the cache's size in pages (PRAGMA max_page_count), as
+ * a full disk would: an edit that does not fit is refused whole. */
+static int cap_pages(struct cache *c, char **err)
+{
+	long pages = env_positive("NORON_MAX_PAGES");
+	if (!pages)
+		return 0;
+	char *sql = str_printf("PRAGMA max_page_count = %ld", pages);
+	int rc = exec(c, sql, err);
+	free(sql);
+	return rc;
 }
 
 static int check_path(const char *path, unsigned flags, bool *exists, char **err)
@@ -263,8 +316,7 @@ static int open_db(struct cache *c, bool exists, char **err)
 	int mode = SQLITE_OPEN_READWRITE | (exists ? 0 : SQLITE_OPEN_CREATE);
 	if (sqlite3_open_v2(c->path, &c->db, mode | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		if (!exists && access(c->path, F_OK))
-			return err_set(err, "cannot create cache %s: %s", c->path,
-				       sqlite3_errmsg(c->db));
+			return unwritable(c, "create", err);
 		return cache_fail(c, "opening", err);
 	}
 	c->busy_ms = busy_ms();
@@ -275,7 +327,7 @@ static int open_db(struct cache *c, bool exists, char **err)
 		sqlite3_trace_v2(c->db, SQLITE_TRACE_PROFILE, trace_sql, NULL);
 	sqlite3_create_function(c->db, "noron_link_key", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
 				NULL, link_key_sql, NULL, NULL);
-	if (exec(c, "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY", err))
+	if (exec(c, "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY", err) || cap_pages(c, err))
 		return -1;
 	/* A first read tells a database from any other file. */
 	return exec(c, "SELECT count(*) FROM sqlite_master", err);

@@ -212,15 +212,77 @@ expect_err "directory"
 run --db "$T/adir" init
 expect_refused 1 "$T/adir"
 check "the directory stayed empty" test -z "$(ls -A "$T/adir")"
-if [ "$(id -u)" != 0 ]; then
-	mkdir "$T/readonly"
-	chmod 555 "$T/readonly"
-	run --db "$T/readonly/cache.db" status
-	expect_refused 1 "$T/readonly/cache.db"
-	chmod 755 "$T/readonly"
+# Permissions are checked as a user who does not own the directories: as
+# root (which may write anywhere), the checks run as nobody with setpriv,
+# with a copy of the binary that nobody may run.
+if [ "$(id -u)" = 0 ]; then
+	command -v setpriv >/dev/null || skip "running as root without setpriv (util-linux)"
+	chmod 755 "$T" && install -m 755 "$NORON" "$T/noron-copy" || exit 99
+	as_user() { setpriv --reuid=65534 --regid=65534 --clear-groups env HOME="$T" "$T/noron-copy" "$@"; }
 else
-	echo "# (running as root: a read-only directory is writable, not tested)"
+	as_user() { "$NORON" "$@"; }
 fi
+# run_as_user ARGS...: run, as that user.
+run_as_user()
+{
+	LAST="noron (as a user without write access) $*"
+	as_user "$@" >"$OUT" 2>"$ERR" </dev/null
+	RC=$?
+}
+mkdir -m 755 "$T/readonly"
+chmod 555 "$T/readonly"
+run_as_user --db "$T/readonly/cache.db" status
+expect_refused 1 "$T/readonly is not writable"
+check "no cache made in the read-only directory" test -z "$(ls -A "$T/readonly")"
+mkdir -m 755 "$T/ro-dir"
+"$NORON" --db "$T/ro-dir/cache.db" init >/dev/null </dev/null || exit 99
+chmod 666 "$T/ro-dir/cache.db"
+chmod 555 "$T/ro-dir"
+snapshot --db "$T/ro-dir/cache.db"
+for args in "status" "list fund" "add fund name=Blocked" "set fund:nordic-funds scope=x"; do
+	# shellcheck disable=SC2086
+	run_as_user --db "$T/ro-dir/cache.db" $args
+	expect_refused 1 "$T/ro-dir is not writable"
+	expect_err "journal files"
+done
+expect_unchanged
+chmod 755 "$T/ro-dir"
+chmod 644 "$T/ro-dir/cache.db"
+run_as_user --db "$T/ro-dir/cache.db" add fund name=Blocked
+expect_refused 1 "the file is read-only"
+expect_unchanged
+
+# --- a full disk -----------------------------------------------------------------------------
+# NORON_MAX_PAGES caps the cache's size (PRAGMA max_page_count) as a full disk
+# would: edits are added until one does not fit; that one is refused whole.
+
+FULL="$T/full.db"
+"$NORON" --db "$FULL" init >/dev/null </dev/null || exit 99
+PAGES=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("PRAGMA page_count").fetchone()[0])' "$FULL")
+LONG=$(printf 'Nordisk fond %.0s' $(seq 1 200))
+added=0
+for i in $(seq 1 60); do
+	NORON_MAX_PAGES=$((PAGES + 12)) run --db "$FULL" add fund name="Full $i" scope="$LONG"
+	[ "$RC" = 0 ] || break
+	added=$i
+done
+check "some edits fitted before the cache was full ($added)" test "$added" -ge 1
+check "an edit was refused when the cache was full (after $added)" test "$added" -lt 60
+expect_refused 1 "is full"
+expect_err "nothing was changed"
+snapshot --db "$FULL"
+NORON_MAX_PAGES=$((PAGES + 12)) run --db "$FULL" set fund:nordic-funds scope="$LONG $LONG $LONG $LONG"
+expect_refused 1 "is full"
+NORON_MAX_PAGES=$((PAGES + 12)) run --db "$FULL" list fund
+expect_rc 0
+expect_out "Full 1"
+expect_unchanged
+run --db "$FULL" list fund --json
+expect_json "sorted(r['name'] for r in d['records'] if r['name'].startswith('Full ')) == sorted('Full %d' % i for i in range(1, $added + 1))" \
+	"every edit that fitted is there, the refused one is not"
+check "the full cache passes integrity_check" python3 -c 'import sqlite3,sys; assert sqlite3.connect(sys.argv[1]).execute("PRAGMA integrity_check").fetchone()[0] == "ok"' "$FULL"
+run --db "$FULL" add fund name="After the disk was freed"
+expect_rc 0
 
 # --- the config file ---------------------------------------------------------------------
 
