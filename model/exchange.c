@@ -101,9 +101,47 @@ static int at_record(char **err, const char *name, int index)
 	return -1;
 }
 
+struct id_at {
+	const char *id;
+	int index;
+};
+
+static int by_id(const void *a, const void *b)
+{
+	const struct id_at *x = a, *y = b;
+	int d = strcmp(x->id, y->id);
+	return d ? d : x->index - y->index;
+}
+
+/* A record twice in one file has no one value to take: the file is refused
+ * (taking both would change the cache at every import of it). */
+static int refuse_repeated_ids(const cJSON *records, const char *name, char **err)
+{
+	int n = cJSON_GetArraySize(records), k = 0;
+	struct id_at *ids = xmalloc(((size_t)n + 1) * sizeof *ids);
+	const cJSON *doc;
+	int i = 0;
+	cJSON_ArrayForEach(doc, records) {
+		const cJSON *id = cJSON_GetObjectItemCaseSensitive(doc, "_id");
+		if (cJSON_IsString(id))
+			ids[k++] = (struct id_at){ id->valuestring, i };
+		i++;
+	}
+	qsort(ids, (size_t)k, sizeof *ids, by_id);
+	int rc = 0;
+	for (i = 1; i < k && !rc; i++)
+		if (!strcmp(ids[i].id, ids[i - 1].id))
+			rc = err_set(err, "%s: record %d: %s appears twice in the file (also record %d)",
+				     name, ids[i].index + 1, ids[i].id, ids[i - 1].index + 1);
+	free(ids);
+	return rc;
+}
+
 static int import_records(struct cache *c, cJSON *records, const char *name, bool seed,
 			  struct import_stats *stats, char **err)
 {
+	if (refuse_repeated_ids(records, name, err))
+		return -1;
 	struct store_opts o = { .kind = seed ? NULL : HIST_IMPORT, .clean = seed,
 				.skip_refs = true };
 	int i = 0;

@@ -176,8 +176,10 @@ static const struct type_def types[] = {
 	TYPE("standing", "standings", standing_fields, J("area") ", " J("institution"),
 	     "institution",
 	     "where one institution stands in one area"),
-	TYPE("person", "people", person_fields, J("name"), "name", "a member of staff"),
-	TYPE("skill", "skills", skill_fields, J("topic"), "topic",
+	/* Names and topics sort as people read them, whatever their case. */
+	TYPE("person", "people", person_fields, "lower(" J("name") ")", "name",
+	     "a member of staff"),
+	TYPE("skill", "skills", skill_fields, "lower(" J("topic") ")", "topic",
 	     "a skill, piece of equipment or service someone offers"),
 	TYPE("project", "projects", project_fields,
 	     "instr('ongoing planned idea completed cancelled', " J("status") "), "
@@ -189,7 +191,9 @@ static const struct type_def types[] = {
 		    "instr('new review deferred accepted scheduled declined', " J("status") "), "
 		    J("created_at"), "created_at",
 		    "a workshop proposal", proposal_detached, proposal_indexes),
-	TYPE("fund", "funds", fund_fields, J("deadline"), "deadline", "a source of funding"),
+	/* Funds with a deadline first, the nearest first; those without last. */
+	TYPE("fund", "funds", fund_fields, J("deadline") " IS NULL, " J("deadline"), "deadline",
+	     "a source of funding"),
 };
 
 #define TYPE_PTR(i) &types[i]

@@ -59,8 +59,10 @@ static char *text_query(const char *text)
 	"  JOIN docs d ON json_extract(d.body, '$.parent') = +p.id AND d.type = 'area'" \
 	"   AND d.deleted = 0 WHERE t.depth < 64" \
 	"   AND p.id NOT IN (SELECT value FROM json_each(coalesce(?4, '[]')))) "
+/* Positions are 32-bit integers: offset by 2^31, ten digits keep any two in
+ * order as text. */
 #define AREA_KEY(d) \
-	"printf('%012d', coalesce(json_extract(" d ".body, '$.position'), 999999) + 100000000)" \
+	"printf('%012d', coalesce(json_extract(" d ".body, '$.position'), 999999) + 2147483648)" \
 	" || json_extract(" d ".body, '$.title') || char(1) || " d ".id || char(2)"
 #define CHILDREN \
 	"(SELECT count(*) FROM docs c WHERE json_extract(c.body, '$.parent') = +d.id" \

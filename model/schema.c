@@ -103,6 +103,12 @@ static const char *const migrations[] = {
 	"DROP TABLE search;"
 	"ALTER TABLE search_new RENAME TO search;"
 	"INSERT INTO search(search) VALUES('optimize');",
+	/* 7: people and skills sort whatever their case, funds without a
+	 * deadline last: their listing indexes are made again (below, from the
+	 * field tables). */
+	"DROP INDEX IF EXISTS docs_sort_person;"
+	"DROP INDEX IF EXISTS docs_sort_skill;"
+	"DROP INDEX IF EXISTS docs_sort_fund;",
 };
 
 #define LATEST ((int)(sizeof migrations / sizeof migrations[0]))

@@ -78,7 +78,7 @@ static void usage(FILE *out)
 	for (size_t i = 0; i < record_type_count; i++)
 		fprintf(out, "%s%s", i ? ", " : "", record_types[i]->name);
 	fputs(".\nCache: --db PATH, else $NORON_DB, else $XDG_DATA_HOME/noron/cache.db.\n"
-	      "See noron(1) for more.\n", out);
+	      "Also: noron --version; noron COMMAND --help. See noron(1) for more.\n", out);
 }
 
 /* Takes the global options that come before the command. */
@@ -148,6 +148,12 @@ static int run(struct cli *cli, int argc, char **argv)
 		usage(stdout);
 		return EXIT_OK;
 	}
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			printf("usage: noron %s %s\n\n%s.\nSee noron(1) for more.\n", cmd->name,
+			       cmd->args, cmd->help);
+			return EXIT_OK;
+		}
 	char *err = NULL;
 	if (cmd->run != cmd_help && config_load(&cli->cfg, NULL, &err)) {
 		rc = cli_fail(err);

@@ -21,7 +21,18 @@ for cmd in init list show add set delete undo history search status export impor
 	check "--help names the command '$cmd'" out_line "^  $cmd( |$)"
 done
 expect_err_lines 0
+expect_out "noron --version"
 check "--help touched no cache" test ! -e "$NORON_DB"
+for cmd in list add sync triage export; do
+	run "$cmd" --help
+	expect_rc 0
+	expect_out "usage: noron $cmd "
+	expect_err_lines 0
+done
+run add fund -h
+expect_rc 0
+expect_out "add a record"
+check "COMMAND --help touched no cache" test ! -e "$NORON_DB"
 
 VERSION=$(sed -n 's/^AC_INIT(\[noron\], *\[\([^]]*\)\].*/\1/p' "$TESTS_DIR/../configure.ac")
 run --version
@@ -297,5 +308,46 @@ expect_refused 2 "--frobnicate"
 run search web --frobnicate
 expect_refused 2 "--frobnicate"
 expect_unchanged
+
+# --- the order of listings ------------------------------------------------------------------
+# Each type in an order people expect: names whatever their case, funds by
+# nearest deadline with those without one last, areas by position (any
+# 32-bit one), proposals by triage status and then oldest first.
+
+O="$T/order.db"
+order_of()	# order_of TYPE KEY: the KEY of each listed record, one per line
+{
+	"$NORON" --db "$O" list "$1" --json </dev/null |
+		python3 -c 'import json,sys; [print(r.get(sys.argv[1])) for r in json.load(sys.stdin)["records"]]' "$2"
+}
+"$NORON" --db "$O" init >/dev/null </dev/null || exit 99
+for n in "Zoe Lund" "anna berg" "Bo Ek" "Ole Ørn"; do
+	"$NORON" --db "$O" add person name="$n" institution=kb-se >/dev/null </dev/null || exit 99
+done
+check "people sort by name whatever its case" \
+	test "$(order_of person name | tr '\n' '|')" = "anna berg|Bo Ek|Ole Ørn|Zoe Lund|"
+"$NORON" --db "$O" add fund name="Later" deadline=2031-01-01 >/dev/null </dev/null || exit 99
+"$NORON" --db "$O" add fund name="Sooner" deadline=2030-01-01 >/dev/null </dev/null || exit 99
+check "funds sort by deadline, those without one last" \
+	test "$(order_of fund name | tr '\n' '|')" = "Sooner|Later|Nordic funds (to be explored)|"
+"$NORON" --db "$O" add area title="Below" position=-1800000000 >/dev/null </dev/null || exit 99
+"$NORON" --db "$O" add area title="Far below" position=-1900000000 >/dev/null </dev/null || exit 99
+"$NORON" --db "$O" add area title="Far above" position=2000000000 >/dev/null </dev/null || exit 99
+AREAS=$(order_of area title | tr '\n' '|')
+check "areas sort by position across the whole range: the lowest two first" \
+	test "${AREAS#Far below|Below|Digitization|}" != "$AREAS"
+check "and the highest last" test "${AREAS%|Far above|}" != "$AREAS"
+for st in accepted new declined review new deferred scheduled; do
+	"$NORON" --db "$O" add proposal title="P-$st-$RANDOM" status=$st >/dev/null </dev/null || exit 99
+	sleep 1.05	# a later created_at
+done
+check "proposals sort by triage status (new, review, deferred, accepted, scheduled, declined)" \
+	test "$(order_of proposal status | uniq | tr '\n' '|')" = "new|review|deferred|accepted|scheduled|declined|"
+check "the two new proposals are oldest first" python3 -c '
+import json, subprocess, sys
+recs = json.loads(subprocess.run([sys.argv[1], "--db", sys.argv[2], "list", "proposal", "--json"],
+	capture_output=True, text=True).stdout)["records"]
+new = [r["created_at"] for r in recs if r["status"] == "new"]
+sys.exit(0 if len(new) == 2 and new[0] < new[1] else 1)' "$NORON" "$O"
 
 finish
