@@ -188,20 +188,21 @@ int cache_commit(struct cache *c, char **err)
 {
 	if (--c->depth)
 		return 0;
-	if (exec(c, "COMMIT", err)) {
+	int rc = cache_flush_search(c, err) || exec(c, "COMMIT", err) ? -1 : 0;
+	if (rc)
 		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
-		return -1;
-	}
-	return 0;
+	cache_end_search_batch(c);
+	return rc;
 }
 
 void cache_rollback(struct cache *c)
 {
 	free(c->hits_fts);	/* a filter's matches written since are undone too */
 	c->hits_fts = NULL;
-	if (c->depth && !--c->depth)
+	if (c->depth && !--c->depth) {
 		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
-	else if (c->depth)
+		cache_end_search_batch(c);
+	} else if (c->depth)
 		c->depth = 1;	/* an inner failure dooms the outer transaction */
 }
 
@@ -375,6 +376,7 @@ void cache_close(struct cache *c)
 	if (!c)
 		return;
 	cache_labels_free(c);
+	cache_end_search_batch(c);
 	free(c->hits_fts);
 	for (int i = 0; i < c->nstmts; i++) {
 		sqlite3_finalize(c->stmts[i].st);

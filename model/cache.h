@@ -43,6 +43,17 @@ void cache_for_bulk_writes(struct cache *c);
 /* Transactions: cache_begin takes the write lock at once. */
 int cache_begin(struct cache *c, char **err);
 int cache_commit(struct cache *c, char **err);
+
+/* For writes of many records in one transaction (a pull, an import): their
+ * search rows wait in memory and are written together, by
+ * cache_flush_search() or before the transaction commits (a rollback drops
+ * them), and the batch ends with the transaction. FTS5 writes out what it
+ * holds in memory whenever another statement of the transaction may need
+ * undoing on its own, which a record's other writes do: a search row
+ * written between them costs an index segment, and soon a merge, per
+ * record. */
+void cache_batch_search(struct cache *c);
+int cache_flush_search(struct cache *c, char **err);
 void cache_rollback(struct cache *c);
 
 /* A message for a failed SQLite call, naming a locked, full or broken cache. */

@@ -23,6 +23,11 @@ struct cache_label_slot {	/* a record's label, kept (labels.c) */
 	bool deleted;
 };
 
+struct search_row {	/* a search row waiting to be written (cache_batch_search) */
+	sqlite3_int64 n;
+	char *kind, *text;	/* text NULL: the row goes */
+};
+
 struct cache {
 	sqlite3 *db;
 	char *path;
@@ -37,7 +42,13 @@ struct cache {
 	char *hits_fts;		/* the filter temp.filter_hits holds (hits.c) */
 	long long hits_state;
 	long long temp_changes;	/* rows this connection wrote to temporary tables */
+	bool batch_search;	/* search rows wait in batched[] (cache_batch_search) */
+	struct search_row *batched;
+	int nbatched, cap_batched;
 };
+
+/* Ends a batch of search rows: those still waiting are dropped. */
+void cache_end_search_batch(struct cache *c);
 
 void cache_labels_free(struct cache *c);
 

@@ -146,10 +146,13 @@ static int import_records(struct cache *c, cJSON *records, const char *name, boo
 				.skip_refs = true };
 	int i = 0;
 	cJSON *doc;
+	cache_batch_search(c);
 	cJSON_ArrayForEach(doc, records) {
 		if (import_one(c, doc, &o, stats, err))
 			return at_record(err, name, i);
-		i++;
+		/* The search rows go in a thousand at a time. */
+		if (++i % 1000 == 0 && cache_flush_search(c, err))
+			return -1;
 	}
 	/* References are checked once every record of the file is in. */
 	i = 0;

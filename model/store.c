@@ -148,12 +148,10 @@ static sqlite3_int64 one_int(struct cache *c, const char *sql, const char *text,
 	return v;
 }
 
-static int write_search(struct cache *c, const char *id, const cJSON *doc, bool deleted,
-			char **err)
+/* Writes search row n: the old one goes, the new text (if any) comes in. */
+static int put_search(struct cache *c, sqlite3_int64 n, const char *kind, const char *text,
+		      char **err)
 {
-	sqlite3_int64 n = one_int(c, "SELECT n FROM docs WHERE id = ?", id, 0, err);
-	if (n < 0)
-		return -1;
 	/* A delete makes FTS5 write out what it holds in memory as a segment:
 	 * done for every record of a pull, that is a segment (and soon a merge)
 	 * per record. So only a row that is there is deleted. */
@@ -169,21 +167,72 @@ static int write_search(struct cache *c, const char *id, const cJSON *doc, bool 
 		rc = sqlite3_step(del) == SQLITE_DONE ? 0 : cache_fail(c, "indexing", err);
 		cache_release(c, del);
 	}
-	if (rc || deleted)
+	if (rc || !text)
 		return rc;
 	sqlite3_stmt *ins = cache_stmt(c, "INSERT INTO search(rowid, kind, text) "
 					  "VALUES(?, ?, ?)", err);
 	if (!ins)
 		return -1;
-	char *text = record_search_text(doc);
 	sqlite3_bind_int64(ins, 1, n);
-	const cJSON *kind = cJSON_GetObjectItemCaseSensitive(doc, "type");	/* maybe a newer type */
-	sqlite3_bind_text(ins, 2, cJSON_IsString(kind) ? kind->valuestring : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(ins, 2, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_text(ins, 3, text, -1, SQLITE_STATIC);
 	rc = sqlite3_step(ins) == SQLITE_DONE ? 0 : cache_fail(c, "indexing", err);
 	cache_release(c, ins);
-	free(text);
 	return rc;
+}
+
+static void free_batched(struct cache *c)
+{
+	for (int i = 0; i < c->nbatched; i++) {
+		free(c->batched[i].kind);
+		free(c->batched[i].text);
+	}
+	c->nbatched = 0;
+}
+
+void cache_batch_search(struct cache *c)
+{
+	c->batch_search = c->depth > 0;
+}
+
+int cache_flush_search(struct cache *c, char **err)
+{
+	int rc = 0;
+	for (int i = 0; i < c->nbatched && !rc; i++)
+		rc = put_search(c, c->batched[i].n, c->batched[i].kind, c->batched[i].text, err);
+	free_batched(c);
+	return rc;
+}
+
+void cache_end_search_batch(struct cache *c)
+{
+	free_batched(c);
+	free(c->batched);
+	c->batched = NULL;
+	c->cap_batched = 0;
+	c->batch_search = false;
+}
+
+static int write_search(struct cache *c, const char *id, const cJSON *doc, bool deleted,
+			char **err)
+{
+	sqlite3_int64 n = one_int(c, "SELECT n FROM docs WHERE id = ?", id, 0, err);
+	if (n < 0)
+		return -1;
+	const cJSON *kind = cJSON_GetObjectItemCaseSensitive(doc, "type");	/* maybe a newer type */
+	const char *k = cJSON_IsString(kind) ? kind->valuestring : "";
+	char *text = deleted ? NULL : record_search_text(doc);
+	if (!c->batch_search) {
+		int rc = put_search(c, n, k, text, err);
+		free(text);
+		return rc;
+	}
+	if (c->nbatched == c->cap_batched) {
+		c->cap_batched = c->cap_batched ? 2 * c->cap_batched : 256;
+		c->batched = xrealloc(c->batched, (size_t)c->cap_batched * sizeof *c->batched);
+	}
+	c->batched[c->nbatched++] = (struct search_row){ n, xstrdup(k), text };
+	return 0;
 }
 
 static int add_link(sqlite3_stmt *ins, const char *dst)

@@ -54,6 +54,7 @@ static int apply_page(struct round *rd, const cJSON *results, const char *last_s
 	if (!rd->in_tx) {
 		if (cache_begin(rd->c, err))
 			return -1;
+		cache_batch_search(rd->c);
 		rd->in_tx = true;
 		rd->pending = 0;
 	}
