@@ -65,6 +65,10 @@ static int apply_page(struct round *rd, const cJSON *results, const char *last_s
 		if (cJSON_IsObject(doc) && (rc = replica_apply(rd->c, doc, &st, err)))
 			break;
 	}
+	/* The page's search rows go in together (fewer held in memory than a
+	 * transaction's). */
+	if (!rc)
+		rc = cache_flush_search(rd->c, err);
 	if (!rc)
 		rc = replica_set_checkpoint(rd->c, rd->endpoint, last_seq, err);
 	if (rc) {
