@@ -169,7 +169,7 @@ static int exec(struct cache *c, const char *sql, char **err)
 
 void cache_for_bulk_writes(struct cache *c)
 {
-	sqlite3_exec(c->db, "PRAGMA cache_size = -24576; PRAGMA synchronous = NORMAL;"
+	sqlite3_exec(c->db, "PRAGMA cache_size = -16384; PRAGMA synchronous = NORMAL;"
 		     " PRAGMA wal_autocheckpoint = 8192", NULL, NULL, NULL);
 }
 

@@ -30,7 +30,7 @@ const char *cache_path(const struct cache *c);
 /* Who signs edits ("user@institution"), kept in updated_by. */
 void cache_set_author(struct cache *c, const char *author);
 
-/* For a process that writes thousands of records (a sync): a 24 MB page
+/* For a process that writes thousands of records (a sync): a 16 MB page
  * cache keeps the indexes it updates in memory rather than reading their
  * pages from the file again for every record (SQLite's default is 2 MB);
  * commits are not flushed to the disk one by one (synchronous=NORMAL: in WAL

@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PULL_PAGE 500
+#define PULL_PAGE 1000	/* documents a _changes request asks for: PouchDB Server answers
+			 * one page of 1,000 much faster than two of 500; a page
+			 * costs some 4 KB a document while held (two are) */
 #define PULL_COMMIT 2000	/* pulled documents per transaction, at most */
 #define PUSH_BATCH 200
 #define PUSH_PASSES 4

@@ -39,7 +39,7 @@ import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TESTS = os.path.dirname(HERE)
-PULL_PAGE = 500  # net/sync.c's page of _changes: the floor fetches the same
+PULL_PAGE = 1000  # net/sync.c's page of _changes: the floor fetches the same
 
 
 def log(msg):

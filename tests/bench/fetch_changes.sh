@@ -2,7 +2,7 @@
 # tests/bench/fetch_changes.sh: the floor for a pull, a plain paged fetch of
 # _changes with curl and nothing else (no parsing, no storing).
 #
-#   bash tests/bench/fetch_changes.sh URL/DB [LIMIT]      # LIMIT: 500
+#   bash tests/bench/fetch_changes.sh URL/DB [LIMIT]      # LIMIT: 1000, as noron asks
 #
 # Asks URL/DB/_changes?style=all_docs&include_docs=true&limit=LIMIT&since=SINCE,
 # one curl per page (since changes every page, so no connection is reused),
@@ -25,7 +25,7 @@ if [ $# -lt 1 ] || [ $# -gt 2 ]; then
 	exit 2
 fi
 db=${1%/}
-limit=${2:-500}
+limit=${2:-1000}
 case $limit in '' | *[!0-9]* | 0) echo "fetch_changes: LIMIT must be a positive integer" >&2; exit 2 ;; esac
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/fetch_changes.XXXXXX")
