@@ -2,6 +2,7 @@
  * Opening and closing the cache, its transactions and its error messages.
  */
 #include "cache_internal.h"
+#include "dates.h"
 #include "record.h"
 #include "util.h"
 
@@ -311,6 +312,19 @@ static void link_key_sql(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_null(ctx);
 }
 
+/* noron_local_day(when): the day a stored date or date-time falls on in the
+ * user's time zone (when_local_day), for the calendar's queries. Not
+ * deterministic: it follows TZ. */
+static void local_day_sql(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	const char *when = (const char *)sqlite3_value_text(argv[0]);
+	if (when)
+		sqlite3_result_text(ctx, when_local_day(when), -1, free);
+	else
+		sqlite3_result_null(ctx);
+}
+
 static int open_db(struct cache *c, bool exists, char **err)
 {
 	configure_sqlite();
@@ -328,6 +342,8 @@ static int open_db(struct cache *c, bool exists, char **err)
 		sqlite3_trace_v2(c->db, SQLITE_TRACE_PROFILE, trace_sql, NULL);
 	sqlite3_create_function(c->db, "noron_link_key", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
 				NULL, link_key_sql, NULL, NULL);
+	sqlite3_create_function(c->db, "noron_local_day", 1, SQLITE_UTF8, NULL, local_day_sql,
+				NULL, NULL);
 	if (exec(c, "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY", err) || cap_pages(c, err))
 		return -1;
 	/* A first read tells a database from any other file. */

@@ -119,6 +119,7 @@ struct cache_row {
 	int children;		/* how many subareas an area has */
 	const char *occurs;	/* events: the start of this occurrence (a yearly
 				 * event's anniversary in a later year) */
+	const char *occurs_until;	/* and its end (its start when it has none) */
 	bool dirty;
 	double rank;		/* search: lower is better */
 };
@@ -160,8 +161,11 @@ int cache_with_prefix(struct cache *c, const char *prefix, long limit, cache_row
 		      void *ctx, char **err);
 int cache_linked(struct cache *c, const char *dst, const struct type_def *t, long limit,
 		 cache_row_fn fn, void *ctx, char **err);
-/* Events occurring in [from, to) (yearly ones on every anniversary), by
- * the start of each occurrence. */
+/* The occurrences of events that overlap the days [from, to) (YYYY-MM-DD)
+ * in the user's time zone: an event of several days is in every range it
+ * reaches, a yearly one on every anniversary (29 February in leap years
+ * only). In order of the local day each occurrence begins on, then its
+ * start; each row has the occurrence's start and end (stored, UTC). */
 int cache_events_between(struct cache *c, const char *from, const char *to, long limit,
 			 cache_row_fn fn, void *ctx, char **err);
 /* Changes whenever another connection commits to the cache. */

@@ -68,24 +68,55 @@ static bool parse_time(const char *s, struct tm *tm, long *offset)
 	return true;
 }
 
-char *when_normalize(const char *s, char **err)
+/* The moment a date-time with an offset stands for. */
+static bool when_moment(const char *s, time_t *out)
 {
 	struct tm tm = { 0 };
 	int y, m, d;
 	long offset;
+	if (strlen(s) < 16 || !parse_date(s, &y, &m, &d) || (s[10] != 'T' && s[10] != ' ')
+	    || !parse_time(s + 11, &tm, &offset))
+		return false;
+	tm.tm_year = y - 1900, tm.tm_mon = m - 1, tm.tm_mday = d;
+	*out = timegm(&tm) - offset;
+	return true;
+}
+
+char *when_normalize(const char *s, char **err)
+{
+	time_t t;
 	if (date_valid(s))
 		return xstrdup(s);
-	if (strlen(s) < 16 || !parse_date(s, &y, &m, &d) || (s[10] != 'T' && s[10] != ' ')
-	    || !parse_time(s + 11, &tm, &offset)) {
+	if (!when_moment(s, &t)) {
 		err_set(err, "'%s' is not a date (YYYY-MM-DD) or a date-time with a zone "
 			"(YYYY-MM-DDTHH:MM+01:00 or ...Z)", s);
 		return NULL;
 	}
-	tm.tm_year = y - 1900, tm.tm_mon = m - 1, tm.tm_mday = d;
-	time_t t = timegm(&tm) - offset;
 	struct tm u;
 	gmtime_r(&t, &u);
 	char out[32];
 	strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%SZ", &u);
 	return xstrdup(out);
+}
+
+char *when_local(const char *when, bool zone)
+{
+	time_t t;
+	if (!when_moment(when, &t))
+		return xstrdup(when);
+	struct tm local;
+	localtime_r(&t, &local);
+	char out[64];
+	strftime(out, sizeof out, zone ? "%Y-%m-%d %H:%M %Z" : "%Y-%m-%d %H:%M", &local);
+	return xstrdup(out);
+}
+
+char *when_local_day(const char *when)
+{
+	time_t t;
+	if (!when_moment(when, &t))
+		return str_printf("%.10s", when);
+	struct tm local;
+	localtime_r(&t, &local);
+	return str_printf("%04d-%02d-%02d", local.tm_year + 1900, local.tm_mon + 1, local.tm_mday);
 }

@@ -15,4 +15,14 @@ bool date_valid(const char *s);
  * Returns NULL and sets *err when s is neither. */
 char *when_normalize(const char *s, char **err);
 
+/* A stored date-time in the user's local time zone (TZ): "YYYY-MM-DD HH:MM",
+ * with zone also its abbreviation ("2012-05-04 02:30 EEST"). A date, or a
+ * text that is no date-time, comes back as it is. */
+char *when_local(const char *when, bool zone);
+
+/* The local day (YYYY-MM-DD) a stored date or date-time falls on: a date is
+ * its own day, a date-time the day it is in the user's time zone. Text that
+ * is neither gives its first ten characters. */
+char *when_local_day(const char *when);
+
 #endif

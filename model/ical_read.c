@@ -343,24 +343,58 @@ static const char *kind_of(icalcomponent *ev)
 	return NULL;
 }
 
-/* noron repeats an event on its date every year; other rules (every other
- * year, the last Sunday of March) keep their first occurrence only. */
-static bool yearly(icalcomponent *ev)
+/* True when a BY list of an RRULE is empty. */
+static bool by_none(const short *by)
+{
+	return by[0] == ICAL_RECURRENCE_ARRAY_MAX;
+}
+
+/* True when a BY list is empty or names value alone. */
+static bool by_only(const short *by, int value)
+{
+	return by_none(by) || (by[0] == value && by[1] == ICAL_RECURRENCE_ARRAY_MAX);
+}
+
+/* The rule is one noron keeps: every year on the date of DTSTART, for ever
+ * (BYMONTH and BYMONTHDAY may repeat that date). */
+static bool plain_yearly(struct icalrecurrencetype r, struct icaltimetype start)
+{
+	return r.freq == ICAL_YEARLY_RECURRENCE && r.interval <= 1 && !r.count
+		&& icaltime_is_null_time(r.until)
+		&& by_none(r.by_second) && by_none(r.by_minute) && by_none(r.by_hour)
+		&& by_none(r.by_day) && by_none(r.by_year_day) && by_none(r.by_week_no)
+		&& by_none(r.by_set_pos) && by_only(r.by_month, start.month)
+		&& by_only(r.by_month_day, start.day);
+}
+
+enum recurrence {
+	REC_NONE,	/* one occurrence */
+	REC_YEARLY,	/* noron's yearly repeat */
+	REC_OTHER,	/* a rule noron cannot keep: the first occurrence is imported */
+};
+
+/* How a VEVENT recurs. noron repeats an event on its date every year, for
+ * ever; other rules (every other year, three times, weekly, the last Sunday
+ * of March, added or excluded dates) keep their first occurrence only.
+ * COUNT=1 is one occurrence. */
+static enum recurrence recurrence_of(icalcomponent *ev)
 {
 	icalproperty *p = icalcomponent_get_first_property(ev, ICAL_RRULE_PROPERTY);
-	struct icalrecurrencetype r;
+	bool more = (p && icalcomponent_get_next_property(ev, ICAL_RRULE_PROPERTY))
+		|| icalcomponent_get_first_property(ev, ICAL_EXRULE_PROPERTY)
+		|| icalcomponent_get_first_property(ev, ICAL_RDATE_PROPERTY)
+		|| icalcomponent_get_first_property(ev, ICAL_EXDATE_PROPERTY);
 	if (!p)
-		return false;
-	r = icalproperty_get_rrule(p);
-	return r.freq == ICAL_YEARLY_RECURRENCE && r.interval <= 1
-		&& r.by_day[0] == ICAL_RECURRENCE_ARRAY_MAX
-		&& r.by_year_day[0] == ICAL_RECURRENCE_ARRAY_MAX
-		&& r.by_week_no[0] == ICAL_RECURRENCE_ARRAY_MAX
-		&& r.by_set_pos[0] == ICAL_RECURRENCE_ARRAY_MAX;
+		return more ? REC_OTHER : REC_NONE;
+	struct icalrecurrencetype r = icalproperty_get_rrule(p);
+	if (r.count == 1 && !more)
+		return REC_NONE;
+	return !more && plain_yearly(r, icalcomponent_get_dtstart(ev)) ? REC_YEARLY : REC_OTHER;
 }
 
 /* The fields a VEVENT carries; host, areas and proposal stay as they are. */
-static int fill_event(cJSON *doc, icalcomponent *ev, icalcomponent *cal, char **err)
+static int fill_event(cJSON *doc, icalcomponent *ev, icalcomponent *cal, enum recurrence rec,
+		      char **err)
 {
 	const char *title = icalcomponent_get_summary(ev);
 	put_text(doc, "title", title && *title ? title : "(untitled)", true);
@@ -369,8 +403,8 @@ static int fill_event(cJSON *doc, icalcomponent *ev, icalcomponent *cal, char **
 		put_string(doc, "kind", kind ? kind : "meeting");
 	if (fill_times(doc, ev, cal, err))
 		return -1;
-	if (yearly(ev) || ical_str_of(doc, "repeat"))
-		put_string(doc, "repeat", yearly(ev) ? "yearly" : "none");
+	if (rec == REC_YEARLY || ical_str_of(doc, "repeat"))
+		put_string(doc, "repeat", rec == REC_YEARLY ? "yearly" : "none");
 	put_text(doc, "location", icalcomponent_get_location(ev), true);
 	put_text(doc, "description", icalcomponent_get_description(ev), false);
 	icalproperty *p = icalcomponent_get_first_property(ev, ICAL_URL_PROPERTY);
@@ -435,7 +469,9 @@ static int import_event(struct import_ctx *x, icalcomponent *ev, char **err)
 		cJSON_AddStringToObject(doc, "_id", id);
 		cJSON_AddStringToObject(doc, "type", "event");
 	}
-	rc = rc < 0 ? -1 : fill_event(doc, ev, x->cal, err);
+	enum recurrence rec = recurrence_of(ev);
+	x->st->first_only += rec == REC_OTHER;
+	rc = rc < 0 ? -1 : fill_event(doc, ev, x->cal, rec, err);
 	if (!rc && uid && !own)
 		put_string(doc, "uid", uid);
 	if (!rc)

@@ -104,13 +104,25 @@ static long day_number(struct icaltimetype t)
 	return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
 }
 
-/* True when the event overlaps the range: for a yearly one, any occurrence
- * (a 29 February occurs in leap years only, as RRULE:FREQ=YEARLY has it). */
+/* The day number of the local day a stored date or date-time is on. */
+static long local_day_number(const char *when)
+{
+	char *day = when_local_day(when);
+	long n = day_number(ical_time(day));
+	free(day);
+	return n;
+}
+
+/* True when the event overlaps the range of local days, as the calendar
+ * shows it (cache_events_between): for a yearly one, any occurrence (a 29
+ * February occurs in leap years only, as RRULE:FREQ=YEARLY has it). */
 static bool in_range(const struct export_ctx *x, const cJSON *doc)
 {
 	const char *end = ical_str_of(doc, "end"), *repeat = ical_str_of(doc, "repeat");
-	struct icaltimetype t = ical_time(ical_str_of(doc, "start"));
-	long first = day_number(t), span = end ? day_number(ical_time(end)) - first : 0;
+	char *day = when_local_day(ical_str_of(doc, "start"));
+	struct icaltimetype t = ical_time(day);
+	free(day);
+	long first = day_number(t), span = end ? local_day_number(end) - first : 0;
 	span = span > 0 ? span : 0;
 	if (!repeat || strcmp(repeat, "yearly"))
 		return first < x->to && first + span >= x->from;
@@ -154,6 +166,15 @@ static void add_text(icalcomponent *ev, icalproperty *(*make)(const char *), con
 		icalcomponent_add_property(ev, make(v));
 }
 
+/* A time stamp as noron keeps them: YYYY-MM-DDTHH:MM:SSZ. */
+static bool stored_utc(const char *s)
+{
+	char *n = strlen(s) == 20 && s[10] == 'T' ? when_normalize(s, NULL) : NULL;
+	bool ok = n && !strcmp(n, s);
+	free(n);
+	return ok;
+}
+
 static icalcomponent *vevent_of(const cJSON *doc, struct icaltimetype now)
 {
 	icalcomponent *ev = icalcomponent_new_vevent();
@@ -161,7 +182,14 @@ static icalcomponent *vevent_of(const cJSON *doc, struct icaltimetype now)
 	char *own = uid ? NULL : str_printf("%s@noron", record_id(doc));
 	icalcomponent_add_property(ev, icalproperty_new_uid(uid ? uid : own));
 	free(own);
-	icalcomponent_add_property(ev, icalproperty_new_dtstamp(now));
+	/* The last change: a re-export of an unchanged event is the same event. */
+	const char *changed = ical_str_of(doc, "updated_at");
+	changed = changed && stored_utc(changed) ? changed : ical_str_of(doc, "created_at");
+	changed = changed && stored_utc(changed) ? changed : NULL;
+	icalcomponent_add_property(ev, icalproperty_new_dtstamp(changed ? ical_time(changed)
+								  : now));
+	if (changed)
+		icalcomponent_add_property(ev, icalproperty_new_lastmodified(ical_time(changed)));
 	add_text(ev, icalproperty_new_summary, ical_str_of(doc, "title"));
 	add_times(ev, doc);
 	const char *repeat = ical_str_of(doc, "repeat");

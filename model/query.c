@@ -271,6 +271,8 @@ static int each_row(struct cache *c, sqlite3_stmt *st, cache_row_fn fn, void *ct
 			.rank = sqlite3_column_double(st, 4),
 			.occurs = sqlite3_column_count(st) > 5
 				? (const char *)sqlite3_column_text(st, 5) : NULL,
+			.occurs_until = sqlite3_column_count(st) > 6
+				? (const char *)sqlite3_column_text(st, 6) : NULL,
 		};
 		rc = row.body ? fn(ctx, &row) : err_set(err, "record %s is damaged", row.id);
 		cJSON_Delete(row.body);
@@ -293,12 +295,14 @@ void cache_row_copy(struct cache_row *dst, const struct cache_row *src)
 	dst->id = xstrdup(src->id);
 	dst->body = cJSON_Duplicate(src->body, 1);
 	dst->occurs = src->occurs ? xstrdup(src->occurs) : NULL;
+	dst->occurs_until = src->occurs_until ? xstrdup(src->occurs_until) : NULL;
 }
 
 void cache_row_clear(struct cache_row *r)
 {
 	free((char *)r->id);
 	free((char *)r->occurs);
+	free((char *)r->occurs_until);
 	cJSON_Delete(r->body);
 	*r = (struct cache_row){ 0 };
 }
@@ -433,25 +437,61 @@ int cache_with_prefix(struct cache *c, const char *prefix, long limit, cache_row
 	return each_row(c, st, fn, ctx, err);
 }
 
-/* Events starting in [?1, ?2), and the yearly ones on their anniversaries
- * in the years the range covers; each row with the day it occurs. The
- * window is chosen from the occurrences alone (ids and days, from the start
- * index); only its records are read. */
+/* The occurrences of events that overlap the days [?1, ?2) in the user's
+ * time zone: an occurrence from its start to its end (its start when it has
+ * none) overlaps when it begins before ?2 and ends on ?1 or later, both as
+ * local days (noron_local_day). Yearly events occur on their anniversaries
+ * in later years too (shifted by so many years), a 29 February in leap
+ * years only (as RRULE:FREQ=YEARLY has it). The stored times are UTC, so the
+ * candidates come from a window a day wider on each side, from the indexes
+ * alone: events starting in it (docs_sort_event), events of several days
+ * that began before it and end in it or later (docs_multiday), and the
+ * yearly ones (docs_yearly). Only the records of the window chosen are read
+ * (an event that starts a day after ?1 or later is in the range whatever its
+ * end, so its end is not looked at before; a date is its own local day).
+ * On each day the all-day events come first. */
+#define SQL_START "json_extract(d.body, '$.start')"
+#define SQL_END "json_extract(d.body, '$.end')"
+#define SQL_UNTIL "coalesce(" SQL_END ", " SQL_START ")"
+#define SQL_LO "date(?1, '-1 day')"
+#define SQL_HI "date(?2, '+1 day')"
+#define SQL_YEAR(x) "CAST(substr(" x ", 1, 4) AS INTEGER)"
+/* The end of the occurrence so many years after the first. */
+#define SQL_LAST(shift) "printf('%04d', " SQL_YEAR(SQL_UNTIL) " + " shift ")" \
+	" || substr(" SQL_UNTIL ", 5)"
+#define SQL_SHIFT "years.y - " SQL_YEAR(SQL_START)
 #define OCCURRENCES_SQL \
-	"WITH RECURSIVE years(y) AS (SELECT CAST(substr(?1, 1, 4) AS INTEGER) UNION ALL" \
-	" SELECT y + 1 FROM years WHERE y < CAST(substr(?2, 1, 4) AS INTEGER) AND y < 9999)," \
-	" occs(n, id, occ) AS (" \
-	"  SELECT d.n, d.id, json_extract(d.body, '$.start') FROM docs d" \
-	"   WHERE d.type = 'event' AND d.deleted = 0 AND json_extract(d.body, '$.start') >= ?1" \
-	"   AND json_extract(d.body, '$.start') < ?2" \
+	"WITH RECURSIVE years(y) AS (SELECT " SQL_YEAR("?1") " - 1 UNION ALL" \
+	" SELECT y + 1 FROM years WHERE y < " SQL_YEAR("?2") " AND y < 9999)," \
+	" occs(n, id, occ, last, shift) AS (" \
+	"  SELECT d.n, d.id, " SQL_START "," \
+	"   CASE WHEN " SQL_START " >= date(?1, '+1 day') THEN " SQL_START \
+	"   ELSE " SQL_UNTIL " END," \
+	"   0 FROM docs d WHERE d.type = 'event' AND d.deleted = 0" \
+	"   AND " SQL_START " >= " SQL_LO " AND " SQL_START " < " SQL_HI \
 	"  UNION ALL" \
-	"  SELECT d.n, d.id, printf('%04d', years.y) || substr(json_extract(d.body, '$.start'), 5)" \
+	"  SELECT d.n, d.id, " SQL_START ", " SQL_END ", 0 FROM docs d" \
+	"   WHERE d.type = 'event' AND d.deleted = 0" \
+	"   AND substr(" SQL_END ", 1, 10) > substr(" SQL_START ", 1, 10)" \
+	"   AND " SQL_END " >= " SQL_LO " AND " SQL_START " < " SQL_LO \
+	"  UNION ALL" \
+	"  SELECT n, id, occ, last, shift FROM (SELECT d.n, d.id," \
+	"    printf('%04d', years.y) || substr(" SQL_START ", 5) AS occ," \
+	"    " SQL_LAST(SQL_SHIFT) " AS last, " SQL_SHIFT " AS shift" \
 	"   FROM docs d CROSS JOIN years" \
 	"   WHERE d.type = 'event' AND d.deleted = 0 AND json_extract(d.body, '$.repeat') = 'yearly'" \
-	"   AND years.y > CAST(substr(json_extract(d.body, '$.start'), 1, 4) AS INTEGER))" \
-	" SELECT d.id, d.body, d.dirty, 0, 0, o.occ FROM (SELECT n, id, occ FROM occs" \
-	"  WHERE occ >= ?1 AND occ < ?2 ORDER BY occ, id LIMIT ?3) o" \
-	" CROSS JOIN docs d ON d.n = o.n ORDER BY o.occ, o.id"
+	"   AND years.y > " SQL_YEAR(SQL_START) \
+	"   AND (substr(" SQL_START ", 6, 5) <> '02-29'" \
+	"    OR (years.y % 4 = 0 AND years.y % 100 <> 0) OR years.y % 400 = 0))" \
+	"   WHERE occ < " SQL_HI " AND last >= " SQL_LO ")," \
+	" days(n, id, occ, last, shift, day) AS (SELECT n, id, occ, last, shift," \
+	"  CASE WHEN length(occ) = 10 THEN occ ELSE noron_local_day(occ) END FROM occs)" \
+	" SELECT d.id, d.body, d.dirty, 0, 0, o.occ," \
+	"  CASE WHEN o.shift = 0 THEN " SQL_UNTIL " ELSE " SQL_LAST("o.shift") " END" \
+	" FROM (SELECT n, id, occ, shift, day FROM days" \
+	"  WHERE day < ?2 AND (last >= date(?1, '+1 day') OR noron_local_day(last) >= ?1)" \
+	"  ORDER BY day, length(occ), occ, id LIMIT ?3) o" \
+	" CROSS JOIN docs d ON d.n = o.n ORDER BY o.day, length(o.occ), o.occ, o.id"
 
 /* (CROSS JOIN: the yearly events come from their index first; years first
  * made SQLite build an index over every record for each call.) */

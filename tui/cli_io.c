@@ -187,6 +187,10 @@ static int import_ics(struct cli *cli, const char *text, const char *path)
 		say_imported(path, st.added, st.updated, st.unchanged);
 		if (st.skipped)
 			printf(", %ld skipped (not events, or changes to one occurrence)", st.skipped);
+		if (st.first_only)
+			printf("; %ld recurrence %s noron cannot keep: imported as %s first occurrence",
+			       st.first_only, st.first_only == 1 ? "rule" : "rules",
+			       st.first_only == 1 ? "its" : "their");
 		putchar('\n');
 	}
 	free(err);

@@ -4,6 +4,7 @@
  * one JSON document (noron(1) documents its shape).
  */
 #include "cli.h"
+#include "dates.h"
 #include "record.h"
 #include "replica.h"
 #include "util.h"
@@ -126,6 +127,13 @@ static void show_field(struct cli *cli, const cJSON *doc, const struct field_def
 	if (!cJSON_GetObjectItemCaseSensitive(doc, f->name))
 		return;
 	char *v = cli_field_display(cli, doc, f);
+	char *local = f->kind == FIELD_WHEN ? when_local(v, true) : NULL;
+	if (local && strcmp(local, v)) {	/* a date-time: local time, then as stored */
+		char *both = str_printf("%s (%s)", local, v);
+		free(v);
+		v = both;
+	}
+	free(local);
 	printf("%-13s ", f->name);
 	char *safe = text_sanitize(v, true);
 	for (char *p = safe; *p; p++) {

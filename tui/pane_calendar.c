@@ -1,9 +1,13 @@
 /*
  * Calendar: a month grid (weeks from Monday, ISO week numbers) with the
- * days that have events marked, and the agenda from the selected day on.
- * t today, < > months, arrows or hjkl move by day and week, Enter lists the
- * day's events, a adds an event on the selected day.
+ * days that have events marked by kind, and the agenda from the selected
+ * day on (calendar_grid.c draws the grid and the week view). t today, < >
+ * months, [ ] years, arrows or hjkl move by day and week, w the week view,
+ * Enter lists the day's events, a adds an event on the selected day, x
+ * exports what is shown. Times are the user's local times.
  */
+#include "calendar.h"
+#include "dates.h"
 #include "files.h"
 #include "form.h"
 #include "helper.h"
@@ -18,70 +22,10 @@
 #include <string.h>
 #include <time.h>
 
-#define AGENDA_MAX 200
-
-struct calendar {
-	int year, month, day;		/* the selected day */
-	int agenda_cursor, agenda_top;
-	char *agenda_ids[AGENDA_MAX];	/* the agenda as last drawn */
-	int agenda_n;
-	bool in_agenda;			/* Enter moved the focus to the day's events */
-	bool week;			/* the week view instead of the month grid */
-	int sel_y, sel_x;		/* where the selected day was drawn */
-};
-
-static int days_in(int y, int m)
-{
-	static const int d[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	return m == 2 && ((y % 4 == 0 && y % 100) || y % 400 == 0) ? 29 : d[m - 1];
-}
-
-/* 0 for Monday ... 6 for Sunday. */
-static int weekday(int y, int m, int d)
-{
-	struct tm tm = { .tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d, .tm_hour = 12 };
-	time_t t = timegm(&tm);
-	gmtime_r(&t, &tm);
-	return (tm.tm_wday + 6) % 7;
-}
-
-static int iso_week(int y, int m, int d)
-{
-	struct tm tm = { .tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d, .tm_hour = 12 };
-	time_t t = timegm(&tm);
-	gmtime_r(&t, &tm);
-	char s[8];
-	strftime(s, sizeof s, "%V", &tm);
-	return atoi(s);
-}
-
-/* A stored start in the user's time zone: dates stay dates, UTC date-times
- * become local "YYYY-MM-DD HH:MM". */
-static char *local_time(const char *s)
-{
-	struct tm tm = { 0 };
-	if (strlen(s) <= 10 || !strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm))
-		return xstrdup(s);
-	time_t t = timegm(&tm);
-	struct tm local;
-	localtime_r(&t, &local);
-	char out[32];
-	strftime(out, sizeof out, "%Y-%m-%d %H:%M", &local);
-	return xstrdup(out);
-}
-
-static void today(int *y, int *m, int *d)
-{
-	time_t t = time(NULL);
-	struct tm tm;
-	localtime_r(&t, &tm);
-	*y = tm.tm_year + 1900, *m = tm.tm_mon + 1, *d = tm.tm_mday;
-}
-
 static void calendar_open(struct pane *p)
 {
 	struct calendar *c = calloc(1, sizeof *c);
-	today(&c->year, &c->month, &c->day);
+	calendar_today(&c->year, &c->month, &c->day);
 	p->state = c;
 }
 
@@ -113,92 +57,9 @@ static void move_months(struct calendar *c, int n)
 {
 	int m = c->year * 12 + (c->month - 1) + n;
 	c->year = m / 12, c->month = m % 12 + 1;
-	if (c->day > days_in(c->year, c->month))
-		c->day = days_in(c->year, c->month);
+	if (c->day > calendar_days_in(c->year, c->month))
+		c->day = calendar_days_in(c->year, c->month);
 	c->agenda_cursor = c->agenda_top = 0;
-}
-
-/* What a month holds: per day, how many events and the first one's kind. */
-struct month {
-	int count[32];
-	char kind[32];		/* M C W V D: meeting, conference, workshop, visit, deadline */
-};
-
-/* Days from one YYYY-MM-DD to another (the first ten characters of each). */
-static long days_between(const char *a, const char *b)
-{
-	struct tm x = { .tm_hour = 12 }, y = { .tm_hour = 12 };
-	if (!strptime(a, "%Y-%m-%d", &x) || !strptime(b, "%Y-%m-%d", &y))
-		return 0;
-	return (long)(timegm(&y) - timegm(&x)) / 86400;
-}
-
-static int note_day(void *ctx, const struct cache_row *row)
-{
-	struct month *m = ctx;
-	int day = row->occurs && strlen(row->occurs) >= 10 ? atoi(row->occurs + 8) : 0;
-	const cJSON *kind = cJSON_GetObjectItemCaseSensitive(row->body, "kind");
-	const cJSON *start = cJSON_GetObjectItemCaseSensitive(row->body, "start");
-	const cJSON *end = cJSON_GetObjectItemCaseSensitive(row->body, "end");
-	long span = cJSON_IsString(start) && cJSON_IsString(end)
-		? days_between(start->valuestring, end->valuestring) : 0;
-	/* Every day an event lasts is marked, up to the month's end. */
-	for (long d = day; d >= 1 && d <= 31 && d <= day + (span > 0 ? span : 0); d++)
-		if (!m->count[d]++)
-			m->kind[d] = cJSON_IsString(kind) ? (char)(kind->valuestring[0] - 32) : '*';
-	return 0;
-}
-
-static void read_month(struct ui *ui, int y, int mo, struct month *m)
-{
-	*m = (struct month){ 0 };
-	char *from = str_printf("%04d-%02d-01", y, mo);
-	char *to = mo == 12 ? str_printf("%04d-01-01", y + 1) : str_printf("%04d-%02d-01", y, mo + 1);
-	cache_events_between(ui->cache, from, to, 2000, note_day, m, NULL);
-	free(from);
-	free(to);
-}
-
-static void draw_day(struct pane *p, const struct month *m, int d, int y, int x)
-{
-	struct calendar *c = p->state;
-	int ty, tm, td;
-	today(&ty, &tm, &td);
-	int n = m->count[d];
-	bool is_today = ty == c->year && tm == c->month && td == d, sel = d == c->day;
-	char *cell = str_printf("%2d%c", d, n ? m->kind[d] : ' ');
-	int attr = sel ? theme_attr(ROLE_SELECTED) | ATTR_BOLD : is_today ? theme_attr(ROLE_TODAY)
-		: n ? theme_attr(ROLE_MARKED) : ATTR_PLAIN;
-	draw_text(y, x, 3, cell, attr);
-	if (sel)
-		c->sel_y = y, c->sel_x = x;
-	free(cell);
-}
-
-static void draw_month(struct pane *p, struct rect r)
-{
-	struct calendar *c = p->state;
-	static const char *const names[] = { "January", "February", "March", "April", "May",
-		"June", "July", "August", "September", "October", "November", "December" };
-	char *title = str_printf("%s %d", names[c->month - 1], c->year);
-	draw_text(r.y, r.x + 4, 28, title, theme_attr(ROLE_TITLE));
-	free(title);
-	draw_text(r.y + 1, r.x, 32, " Wk Mo  Tu  We  Th  Fr  Sa  Su", theme_attr(ROLE_HEADER));
-	int first = weekday(c->year, c->month, 1), days = days_in(c->year, c->month);
-	struct month m;
-	read_month(p->ui, c->year, c->month, &m);
-	for (int d = 1, row = 0; d <= days; row++) {
-		int y = r.y + 2 + row;
-		char *wk = str_printf("%3d", iso_week(c->year, c->month, d));
-		draw_text(y, r.x, 3, wk, theme_attr(ROLE_DIM));
-		free(wk);
-		for (int col = row == 0 ? first : 0; col < 7 && d <= days; col++, d++)
-			draw_day(p, &m, d, y, r.x + 4 + col * 4);
-	}
-	draw_text(r.y + 9, r.x, 32, "M C W V D: meeting, conference,", theme_attr(ROLE_DIM));
-	draw_text(r.y + 10, r.x, 32, "workshop, visit, deadline", theme_attr(ROLE_DIM));
-	if (!c->in_agenda)
-		move(c->sel_y, c->sel_x);	/* the cursor on the selected day */
 }
 
 struct agenda_ctx {
@@ -218,17 +79,21 @@ static int agenda_row(void *ctx, const struct cache_row *row)
 		return 0;
 	const cJSON *kind = cJSON_GetObjectItemCaseSensitive(row->body, "kind");
 	const cJSON *repeat = cJSON_GetObjectItemCaseSensitive(row->body, "repeat");
+	const char *kind_text = cJSON_IsString(kind) ? kind->valuestring : "";
 	bool yearly = cJSON_IsString(repeat) && !strcmp(repeat->valuestring, "yearly");
 	char *label = record_label(row->body);
-	char *when = local_time(row->occurs ? row->occurs : "");
-	char *line = str_printf("%-16s  %-10s %s%s", when, cJSON_IsString(kind) ? kind->valuestring
-				: "", label, yearly ? " (yearly)" : "");
+	char *when = when_local(row->occurs ? row->occurs : "", false);
+	char *line = str_printf("%-16s  %-10s %s%s", when, kind_text, label,
+				yearly ? " (yearly)" : "");
 	free(when);
 	bool sel = c->in_agenda && index == c->agenda_cursor;
-	draw_text(ac->r.y + ac->row, ac->r.x, ac->r.w, line,
-		  sel ? theme_attr(ROLE_SELECTED) : ATTR_PLAIN);
+	int y = ac->r.y + ac->row;
+	draw_text(y, ac->r.x, ac->r.w, line, sel ? theme_attr(ROLE_SELECTED) : ATTR_PLAIN);
+	if (!sel && ac->r.w > 18)	/* the kind in its colour */
+		draw_text(y, ac->r.x + 18, ac->r.w - 18 < 10 ? ac->r.w - 18 : 10, kind_text,
+			  theme_attr(calendar_kind_role(kind_text)));
 	if (sel)
-		c->sel_y = ac->r.y + ac->row, c->sel_x = ac->r.x;
+		c->sel_y = y, c->sel_x = ac->r.x;
 	ac->row++;
 	free(line);
 	free(label);
@@ -247,74 +112,26 @@ static void draw_agenda(struct pane *p, struct rect r)
 		c->agenda_top = c->agenda_cursor;
 	if (c->agenda_cursor >= c->agenda_top + r.h)
 		c->agenda_top = c->agenda_cursor - r.h + 1;
-	struct agenda_ctx ac = { .p = p, .r = r };
-	/* A year ahead: far enough for every yearly event to show once. */
-	char *from = str_printf("%04d-%02d-%02d", c->year, c->month, c->day);
-	char *to = str_printf("%04d-%02d-%02d", c->year + 1, c->month, c->day);
-	cache_events_between(p->ui->cache, from, to, c->agenda_top + r.h, agenda_row, &ac, NULL);
+	/* A month ahead, which fills the agenda of a busy calendar at once, then
+	 * a year ahead if it does not: far enough for every yearly event to show
+	 * once. (A year of a busy calendar is thousands of events to sort.) */
+	long want = c->agenda_top + r.h;
+	char *from = calendar_day_after(c->year, c->month, c->day, 0);
+	char *month = calendar_day_after(c->year, c->month, c->day, 31);
+	char *year = str_printf("%04d%s", c->year + 1, from + 4);
+	for (int pass = 0; pass < 2 && c->agenda_n < want; pass++) {
+		struct agenda_ctx ac = { .p = p, .r = r };
+		forget_agenda(c);
+		cache_events_between(p->ui->cache, from, pass ? year : month, want, agenda_row, &ac,
+				     NULL);
+	}
 	free(from);
-	free(to);
+	free(month);
+	free(year);
 	if (!c->agenda_n)
 		draw_text(r.y, r.x, r.w, "no events from this day on (a adds one)", theme_attr(ROLE_DIM));
 	if (c->in_agenda)
 		move(c->sel_y, c->sel_x);	/* the cursor on the selected event */
-}
-
-/* The first day (Monday) of the selected week, as y/m/d. */
-static void week_start(const struct calendar *c, int *y, int *m, int *d)
-{
-	struct tm tm = { .tm_year = c->year - 1900, .tm_mon = c->month - 1,
-			 .tm_mday = c->day - weekday(c->year, c->month, c->day), .tm_hour = 12 };
-	time_t t = timegm(&tm);
-	gmtime_r(&t, &tm);
-	*y = tm.tm_year + 1900, *m = tm.tm_mon + 1, *d = tm.tm_mday;
-}
-
-static char *day_after(int y, int m, int d, int n)
-{
-	struct tm tm = { .tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d + n, .tm_hour = 12 };
-	time_t t = timegm(&tm);
-	gmtime_r(&t, &tm);
-	return str_printf("%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-}
-
-struct week_ctx {
-	struct pane *p;
-	struct rect r;
-	int row;
-	char day[11];
-};
-
-static int week_row(void *ctx, const struct cache_row *row)
-{
-	struct week_ctx *w = ctx;
-	if (w->row >= w->r.h || !row->occurs)
-		return 0;
-	char *label = record_label(row->body);
-	char *when = local_time(row->occurs);
-	bool new_day = strncmp(w->day, row->occurs, 10);
-	snprintf(w->day, sizeof w->day, "%.10s", row->occurs);
-	char *line = str_printf("%-10s %s  %s", new_day ? w->day : "",
-				strlen(when) > 10 ? when + 11 : "all day", label);
-	draw_text(w->r.y + w->row++, w->r.x, w->r.w, line, ATTR_PLAIN);
-	free(line), free(when), free(label);
-	return 0;
-}
-
-static void draw_week(struct pane *p, struct rect r)
-{
-	struct calendar *c = p->state;
-	int y, m, d;
-	week_start(c, &y, &m, &d);
-	char *from = day_after(y, m, d, 0), *to = day_after(y, m, d, 7);
-	char *head = str_printf("Week %d: %s to %.10s", iso_week(y, m, d), from, to);
-	draw_text(r.y, r.x, r.w, head, theme_attr(ROLE_TITLE));
-	struct week_ctx w = { .p = p, .r = { .y = r.y + 1, .x = r.x, .h = r.h - 1, .w = r.w } };
-	cache_events_between(p->ui->cache, from, to, r.h, week_row, &w, NULL);
-	if (!w.row)
-		draw_text(r.y + 1, r.x, r.w, "no events this week", theme_attr(ROLE_DIM));
-	move(r.y, r.x);
-	free(head), free(from), free(to);
 }
 
 static void calendar_draw(struct pane *p, struct rect r)
@@ -328,14 +145,14 @@ static void calendar_draw(struct pane *p, struct rect r)
 	if (c->week) {
 		month.h = agenda.h, month.w = side ? 34 : r.w - 2;
 		draw_agenda(p, agenda);
-		draw_week(p, side ? month : (struct rect){ .y = r.y + 1, .x = r.x + 1,
+		calendar_draw_week(p, side ? month : (struct rect){ .y = r.y + 1, .x = r.x + 1,
 							   .h = 11, .w = r.w - 2 });
 	} else if (c->in_agenda) {	/* the agenda's cursor is drawn last */
-		draw_month(p, month);
+		calendar_draw_month(p, month);
 		draw_agenda(p, agenda);
 	} else {
 		draw_agenda(p, agenda);
-		draw_month(p, month);
+		calendar_draw_month(p, month);
 	}
 }
 
@@ -365,10 +182,10 @@ static void export_shown(struct pane *p)
 	struct calendar *c = p->state;
 	int y = c->year, m = c->month, d = 1;
 	if (c->week)
-		week_start(c, &y, &m, &d);
-	char *from = day_after(y, m, d, 0);
-	char *to = c->week ? day_after(y, m, d, 7) : m == 12 ? str_printf("%04d-01-01", y + 1)
-		: str_printf("%04d-%02d-01", y, m + 1);
+		calendar_week_start(c, &y, &m, &d);
+	char *from = calendar_day_after(y, m, d, 0);
+	char *to = c->week ? calendar_day_after(y, m, d, 7)
+		: calendar_day_after(y, m, 1, calendar_days_in(y, m));
 	const char *home = getenv("HOME");
 	char *path = c->week ? str_printf("%s/noron-%s-week.ics", home ? home : ".", from)
 		: str_printf("%s/noron-%04d-%02d.ics", home ? home : ".", y, m);
@@ -416,6 +233,19 @@ static bool agenda_action(struct pane *p, enum action a)
 	}
 }
 
+/* Enter on a day: the focus to its events in the agenda, or a word that it
+ * has none (the agenda would show a later day's). */
+static void open_day(struct pane *p)
+{
+	struct calendar *c = p->state;
+	if (!calendar_day_read(p->ui, c->year, c->month, c->day).count) {
+		ui_message(p->ui, false, "no events on %04d-%02d-%02d", c->year, c->month, c->day);
+		return;
+	}
+	c->in_agenda = true;
+	c->agenda_cursor = 0;
+}
+
 static bool calendar_action(struct pane *p, enum action a)
 {
 	struct calendar *c = p->state;
@@ -432,11 +262,11 @@ static bool calendar_action(struct pane *p, enum action a)
 	case ACT_EXPORT: export_shown(p); return true;
 	case ACT_PREV_YEAR: move_months(c, -12); return true;
 	case ACT_NEXT_YEAR: move_months(c, 12); return true;
-	case ACT_TODAY: today(&c->year, &c->month, &c->day); c->in_agenda = false; return true;
-	case ACT_OPEN:
-		c->in_agenda = true;
-		c->agenda_cursor = 0;
+	case ACT_TODAY:
+		calendar_today(&c->year, &c->month, &c->day);
+		c->in_agenda = false;
 		return true;
+	case ACT_OPEN: open_day(p); return true;
 	default:
 		return false;
 	}
@@ -460,8 +290,10 @@ static bool calendar_select(struct pane *p, const char *id)
 	if (!t || strcmp(t->name, "event") || cache_get(p->ui->cache, id, &d, NULL) <= 0)
 		return false;
 	const cJSON *start = cJSON_GetObjectItemCaseSensitive(d.body, "start");
+	char *local = cJSON_IsString(start) ? when_local_day(start->valuestring) : NULL;
 	int y, m, day;
-	bool ok = cJSON_IsString(start) && sscanf(start->valuestring, "%d-%d-%d", &y, &m, &day) == 3;
+	bool ok = local && sscanf(local, "%d-%d-%d", &y, &m, &day) == 3;
+	free(local);
 	if (ok) {
 		c->year = y, c->month = m, c->day = day;
 		c->in_agenda = true;
@@ -474,11 +306,14 @@ static bool calendar_select(struct pane *p, const char *id)
 static char *calendar_summary(struct pane *p)
 {
 	struct calendar *c = p->state;
-	struct month m;
-	read_month(p->ui, c->year, c->month, &m);
-	int n = m.count[c->day];
-	return str_printf("%04d-%02d-%02d (week %d): %d event%s", c->year, c->month, c->day,
-			  iso_week(c->year, c->month, c->day), n, n == 1 ? "" : "s");
+	struct calendar_day day = calendar_day_read(p->ui, c->year, c->month, c->day);
+	char *kinds = calendar_day_kinds(day);
+	char *s = str_printf("%04d-%02d-%02d (week %d): %d event%s%s%s%s", c->year, c->month,
+			     c->day, calendar_iso_week(c->year, c->month, c->day), day.count,
+			     day.count == 1 ? "" : "s", *kinds ? " (" : "", kinds,
+			     *kinds ? ")" : "");
+	free(kinds);
+	return s;
 }
 
 const struct pane_ops pane_calendar_ops = {

@@ -5,6 +5,7 @@
  * s schedule into the calendar; Space marks, * marks all shown, and an
  * action on marks is one step for undo. f filters by status, o sorts.
  */
+#include "dates.h"
 #include "form.h"
 #include "instcols.h"
 #include "listpane.h"
@@ -343,11 +344,12 @@ static void proposals_extra(struct pane *p, struct tblock *tb, const cJSON *doc)
 		return;
 	const cJSON *start = cJSON_GetObjectItemCaseSensitive(d.body, "start");
 	const cJSON *where = cJSON_GetObjectItemCaseSensitive(d.body, "location");
-	char *line = str_printf("%-12s %s%s%s", "scheduled", cJSON_IsString(start)
-				? start->valuestring : "?", cJSON_IsString(where) ? " at " : "",
-				cJSON_IsString(where) ? where->valuestring : "");
+	char *when = when_local(cJSON_IsString(start) ? start->valuestring : "?", true);
+	char *line = str_printf("%-12s %s%s%s", "scheduled", when, cJSON_IsString(where)
+				? " at " : "", cJSON_IsString(where) ? where->valuestring : "");
 	tblock_add(tb, ATTR_BOLD, line);
 	free(line);
+	free(when);
 	cache_doc_free(&d);
 }
 

@@ -2,6 +2,7 @@
  * Blocks of wrapped text for detail views: a record's fields, and whatever
  * a pane adds below them (standings, linked records).
  */
+#include "dates.h"
 #include "rlist.h"
 #include "record.h"
 #include "util.h"
@@ -46,6 +47,11 @@ void tblock_record(struct tblock *tb, struct ui *ui, const cJSON *doc)
 		if ((f->flags & FL_TITLE) && f->kind != FIELD_REF)
 			continue;
 		char *v = ui_field_text(ui, doc, f);
+		if (f->kind == FIELD_WHEN) {	/* stored in UTC, shown in the user's zone */
+			char *local = when_local(v, true);
+			free(v);
+			v = local;
+		}
 		if (*v) {
 			char *line = str_printf("%-12s %s", f->name, v);
 			tblock_add(tb, ATTR_PLAIN, line);

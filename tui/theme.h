@@ -27,6 +27,14 @@ enum role {
 	ROLE_LEVEL_STARTED,
 	ROLE_LEVEL_OPERATIONAL,
 	ROLE_LEVEL_ADVANCED,
+	/* Event kinds, in the order of the kind field's choices (model/fields.c),
+	 * then a day of several kinds. Their letters carry them without colour. */
+	ROLE_KIND_MEETING,
+	ROLE_KIND_CONFERENCE,
+	ROLE_KIND_WORKSHOP,
+	ROLE_KIND_VISIT,
+	ROLE_KIND_DEADLINE,
+	ROLE_KIND_SEVERAL,
 	ROLE_COUNT
 };
 

@@ -3,10 +3,13 @@
 # FILE.ics): the exported file, read by an independent parser (Debian's
 # python3-icalendar), holds the same events as `noron list event --json`, in
 # lines of at most 75 octets that never split a UTF-8 character; a second
-# export gives the same UIDs; --from/--to/--kind choose the events; a
-# conference's calendar imports once and a second time changes nothing; a
-# broken file is refused naming its line, and nothing of it is imported; an
-# export imported into an empty cache gives the same events.
+# export gives the same UIDs; --from/--to/--kind choose the events, --from
+# and --to as days of the local time zone (TZ); a conference's calendar
+# imports once and a second time changes nothing; recurrence rules other
+# than a yearly one for ever come in as their first occurrence, and the
+# import says how many; a broken file is refused naming its line, and
+# nothing of it is imported; an export imported into an empty cache gives
+# the same events.
 
 # shellcheck source=lib.sh source-path=SCRIPTDIR disable=SC2317 # (functions run by check look unreachable)
 . "$(dirname "$0")/lib.sh"
@@ -160,6 +163,20 @@ run export --format ics --from 2030-01-01 --to 2031-01-01
 expect_rc 0
 cp "$OUT" "$T/future.ics"
 check "a yearly event is in every year" test "$(uids "$T/future.ics" | wc -l)" = 2
+run add event title="Late call" kind=meeting start=2012-05-03T23:30Z
+expect_rc 0
+LATE=$(cat "$OUT")
+run export --format ics --from 2012-05-04 --to 2012-05-05
+expect_rc 0
+expect_out_not "UID:$LATE@noron"
+TZ=Europe/Helsinki run export --format ics --from 2012-05-04 --to 2012-05-05
+expect_rc 0
+expect_out "UID:$LATE@noron"
+TZ=Europe/Helsinki run export --format ics --from 2012-05-03 --to 2012-05-04
+expect_rc 0
+expect_out_not "UID:$LATE@noron"
+run delete "$LATE"
+expect_rc 0
 
 # --- import of a conference's calendar -----------------------------------------------
 
@@ -221,6 +238,7 @@ expect_rc 0
 expect_out "3 added, 0 updated, 0 unchanged"
 expect_out "1 skipped"
 expect_err_lines 0
+expect_out_not "recurrence"
 run list event --json
 expect_json "len(d['records']) == $EVENTS + 3" "three events more"
 expect_json "[r for r in d['records'] if r.get('uid') == 'ipres-2012-tutorial@example.org'][0]['start'] == '2012-10-01T08:00:00Z'" \
@@ -237,6 +255,70 @@ run import "$T/conf.ics"
 expect_rc 0
 expect_out "0 added, 0 updated, 3 unchanged"
 expect_unchanged
+
+# --- recurrence rules noron cannot keep (in a cache of their own) ----------------------
+
+ics "$T/rules.ics" <<'EOF'
+BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//Example//Rules//EN
+BEGIN:VEVENT
+UID:rule-yearly@example.org
+DTSTAMP:20120101T000000Z
+SUMMARY:Every year
+DTSTART;VALUE=DATE:20120910
+RRULE:FREQ=YEARLY;BYMONTH=9;BYMONTHDAY=10
+END:VEVENT
+BEGIN:VEVENT
+UID:rule-count@example.org
+DTSTAMP:20120101T000000Z
+SUMMARY:Three years
+DTSTART;VALUE=DATE:20120911
+RRULE:FREQ=YEARLY;COUNT=3
+END:VEVENT
+BEGIN:VEVENT
+UID:rule-interval@example.org
+DTSTAMP:20120101T000000Z
+SUMMARY:Every other year
+DTSTART;VALUE=DATE:20120912
+RRULE:FREQ=YEARLY;INTERVAL=2
+END:VEVENT
+BEGIN:VEVENT
+UID:rule-weekly@example.org
+DTSTAMP:20120101T000000Z
+SUMMARY:Every week
+DTSTART:20120913T080000Z
+RRULE:FREQ=WEEKLY
+END:VEVENT
+END:VCALENDAR
+EOF
+R="$T/rules.db"
+run --db "$R" init --empty
+expect_rc 0
+run --db "$R" import "$T/rules.ics"
+expect_rc 0
+expect_out "4 added, 0 updated, 0 unchanged"
+expect_out "3 recurrence rules noron cannot keep: imported as their first occurrence"
+run --db "$R" list event --json
+expect_json "{r['title']: r.get('repeat') for r in d['records']} == {'Every year': 'yearly', 'Three years': None, 'Every other year': None, 'Every week': None}" \
+	"only the yearly rule for ever is kept; the others are their first occurrence"
+run --db "$R" export --format ics --from 2014-09-01 --to 2014-10-01
+expect_rc 0
+expect_out "SUMMARY:Every year"
+expect_out_not "SUMMARY:Three years"
+run --db "$R" import "$T/rules.ics"
+expect_rc 0
+expect_out "0 added, 0 updated, 4 unchanged"
+expect_out "3 recurrence rules noron cannot keep"
+sed '11,$d; s/^RRULE:.*/RRULE:FREQ=YEARLY;COUNT=3\r/' "$T/rules.ics" >"$T/one-rule.ics"
+printf 'END:VCALENDAR\r\n' >>"$T/one-rule.ics"
+run --db "$R" import "$T/one-rule.ics"
+expect_rc 0
+expect_out "0 added, 1 updated, 0 unchanged"
+expect_out "1 recurrence rule noron cannot keep: imported as its first occurrence"
+run --db "$R" list event --json
+expect_json "[r.get('repeat') for r in d['records'] if r['title'] == 'Every year'] == ['none']" \
+	"a yearly event that comes again with a COUNT stops repeating"
 
 # --- broken files: refused with the line, nothing imported ---------------------------------
 

@@ -4,13 +4,40 @@
 # [ ] move to today and by month and year, h l j k by day and week; the
 # agenda from the selected day (Enter focuses it, j moves in it, Enter opens
 # an event); a yearly event in every year it recurs; w the week view; x
-# exports the month as iCalendar into $HOME; a on a day adds an event that
-# starts on it.
+# exports the month (or the week) as iCalendar into $HOME; a on a day adds
+# an event that starts on it; the ISO week of a new year's first days (53);
+# an event's view shows the proposal it was scheduled from. Then, in
+# Helsinki (TZ): an event at 23:30 UTC sits on its local day, in the grid,
+# the status line, the agenda and the event's view; an event of several
+# days is marked on each of them, across a month's end, and is in the
+# agenda and the week view of its later days; each kind has a colour of
+# its own (and its letter, '+' for a day of several kinds); Enter on a day
+# without events says so and leaves the focus on the grid.
 
 . "$TESTS_DIR/tui/lib.sh"
 need_python
 
 "$NORON" init >/dev/null </dev/null || exit 99
+
+# Events of every kind in May and June 2012, one of them at 23:30 UTC (4 May
+# in Helsinki), one from 30 May to 2 June; and a workshop proposal scheduled
+# as an event on 20 June 2012.
+added()
+{
+	run "$@"
+	[ "$RC" = 0 ] || { echo "Bail out! noron $* failed: $(cat "$ERR")"; exit 99; }
+}
+added add event title="Late call with Helsinki" kind=workshop start=2012-05-03T23:30Z
+LATE=$(cat "$OUT")
+added add event title="Board meeting" kind=meeting start=2012-05-08
+added add event title="Visit to the National Library of Finland" kind=visit start=2012-05-10
+added add event title="Funding deadline" kind=deadline start=2012-05-15
+added add event title="Nordic web archiving conference" kind=conference start=2012-05-30 end=2012-06-02
+added add event title="Report deadline" kind=deadline start=2012-06-01
+added add proposal title="Shared harvesting profiles" area=web-harvesting institution=kb-dk format=workshop
+PROPOSAL=$(cat "$OUT")
+added triage "$PROPOSAL" accept
+added triage "$PROPOSAL" schedule --start 2012-06-20 --location Oslo
 
 # Today, in the zone the pane runs in (TZ=UTC).
 TODAY=$(date -u +%Y-%m-%d)
@@ -27,6 +54,23 @@ DAYS=$(date -u -d "$(date -u -d "$(printf '%04d-%02d-01' "$Y" "$M") +1 month" +%
 selected_date()
 {
 	screen | tail -n 1 | sed -n 's/^.* \([0-9]\{4\}-[0-9][0-9]-[0-9][0-9]\) (week .*/\1/p'
+}
+
+# goto_month YEAR MONTH: [ ] then < > from the month the grid shows to YEAR-MONTH.
+goto_month()
+{
+	local title shown delta
+	title=$(screen | sed -n 3p | cut -c 1-34 | sed 's/^ *//; s/ *$//')
+	shown=$(LC_ALL=C date -u -d "1 $title" '+%Y %m') || { fail "no month title on the screen"; return; }
+	delta=$(($1 * 12 + $2 - ${shown% *} * 12 - 10#${shown#* }))
+	if [ "$delta" -lt 0 ]; then
+		press '[' $((-delta / 12))
+		press '<' $((-delta % 12))
+	else
+		press ']' $((delta / 12))
+		press '>' $((delta % 12))
+	fi
+	wait_for "    $(month_name "$1" "$2")" || fail "[ ] < > should reach $(month_name "$1" "$2")"
 }
 
 # goto_day N: h or l, one day at a time, to day N of the month shown.
@@ -248,9 +292,19 @@ expect_screen "2011-03-17 (week 11)" "k a week back"
 
 # w: the week view of the selected week.
 keys w
-expect_screen "Week 11: 2011-03-14" "w shows week 11, from Monday 14 March"
+expect_screen "Week 11: 2011-03-14 to 2011-03-20" "w shows week 11, from Monday 14 to Sunday 20 March"
 expect_line_has "2011-03-17" "Meeting of the Nordic IT managers, Stockholm" "the week lists the meeting on its day"
+expect_line_has "2011-03-18 cont.   M" "Meeting of t" "and on its second day, as continued"
 expect_not_screen " Wk Mo" "the month grid is replaced"
+
+# x in the week view: the week, as noron-<Monday>-week.ics.
+WICS=$HOME/noron-2011-03-14-week.ics
+keys x
+expect_screen "noron-2011-03-14-week.ics" "x in the week view names the week's file"
+check "the week's file exists in \$HOME" test -s "$WICS"
+check "it holds the Stockholm meeting" \
+	grep -q '^SUMMARY:Meeting of the Nordic IT managers\\, Stockholm' "$WICS"
+check "and only the week's events (one SUMMARY)" test "$(grep -c '^SUMMARY' "$WICS")" = 1
 keys w
 expect_screen " Wk Mo  Tu  We  Th  Fr  Sa  Su" "w again: the month grid is back"
 expect_screen "    March 2011" "on the same month"
@@ -308,5 +362,132 @@ expect_screen "    $(month_name "$Y" "$M")" "t returns to today's month"
 expect_screen "$TODAY (week" "with today selected"
 expect_cursor_on "$(printf '%2d' "$D")" "the cursor on today"
 alive
+
+# ---------------------------------------------------------------------------
+# A new year's first days belong to the last ISO week of the year before:
+# 1-3 January 2021 (Friday to Sunday) are in week 53 of 2020.
+goto_month 2021 1
+expect_screen "  53                  1   2   3" "January 2021 starts in week 53 (Friday 1 January)"
+expect_screen "   1  4   5   6   7   8   9  10" "then week 1 from Monday 4 January"
+goto_day 2
+expect_screen "2021-01-02 (week 53)" "the status line gives week 53 for 2 January 2021"
+
+# In UTC the call at 23:30 is on 3 May.
+goto_month 2012 5
+expect_screen " 3W" "in UTC, the 23:30 UTC call marks 3 May"
+expect_not_screen " 4W" "and not 4 May"
+
+# An event scheduled from a proposal shows the proposal in its view.
+goto_month 2012 6
+goto_day 20
+keys Enter
+expect_highlighted "2012-06-20        workshop" "Enter selects the scheduled workshop"
+keys Enter
+expect_screen "┌─ Shared harvesting profiles" "Enter opens the event"
+expect_line_has "proposal" "Shared harvesting profiles" "its view shows the proposal it was scheduled from"
+keys q
+expect_not_screen "┌─ Shared harvesting profiles" "q closes it"
+keys Escape
+
+# ---------------------------------------------------------------------------
+# In Helsinki (UTC+3 in summer): the call at 23:30 UTC on 3 May is at 02:30
+# on 4 May.
+stop_noron
+start_noron 140 36 TZ=Europe/Helsinki
+keys 4
+expect_tab Calendar
+goto_month 2012 5
+goto_day 1
+expect_screen " 4W" "in Helsinki, the 23:30 UTC call marks 4 May"
+expect_not_screen " 3W" "and not 3 May"
+goto_day 3
+expect_screen "2012-05-03 (week 18): 0 events" "the status line counts no event on 3 May"
+
+# Enter on a day without events: a word, and the grid keeps the focus.
+keys Enter
+expect_bottom "no events on 2012-05-03" "Enter on a day without events says so"
+expect_cursor_on " 3" "the cursor stays on the day in the grid"
+expect_plain "2012-05-04 02:30" "no event of a later day is selected"
+keys j
+expect_screen "2012-05-10 (week 19): 1 event (visit)" "j then moves in the grid (a week on)"
+keys k
+goto_day 4
+expect_screen "2012-05-04 (week 18): 1 event (workshop)" "the status line counts the call on 4 May"
+expect_screen "Agenda from 2012-05-04" "the agenda from 4 May..."
+expect_line_has "2012-05-04 02:30  workshop" "Late call with Helsinki" "...lists the call at 02:30 local time"
+
+# Each kind its colour: in the grid and in the agenda's kind column.
+declare -A kind_day=([workshop]=4 [meeting]=8 [visit]=10 [deadline]=15 [conference]=30)
+states=()
+for kind in "${!kind_day[@]}"; do
+	states+=("$(cell_state "${kind_day[$kind]}")")
+done
+distinct_colours()	# every state has a colour (fg), and no two are the same
+{
+	local s
+	for s in "$@"; do case $s in *fg*) ;; *) return 1 ;; esac; done
+	[ "$(printf '%s\n' "$@" | sort -u | wc -l)" = "$#" ]
+}
+check "the five kinds' days have five colours in the grid (${states[*]})" distinct_colours "${states[@]}"
+expect_screen " 8M" "a meeting is marked M"
+expect_screen "10V" "a visit V"
+expect_screen "15D" "a deadline D"
+expect_screen "30C" "a conference C"
+agenda_states=()
+for text in "workshop   Late" "meeting    Board" "visit      Visit" "deadline   Funding" \
+	"conference Nordic"; do
+	agenda_states+=("$(text_state "$text")")
+done
+check "the agenda's kind column has five colours (${agenda_states[*]})" \
+	distinct_colours "${agenda_states[@]}"
+
+# Enter on a day with events: the agenda's first event; its view in local time.
+keys Enter
+expect_highlighted "2012-05-04 02:30" "Enter on 4 May selects the call"
+keys Enter
+expect_screen "┌─ Late call with Helsinki" "Enter opens it"
+expect_line_has "start" "2012-05-04 02:30 EEST" "its view gives the start in local time, with the zone"
+keys q
+expect_not_screen "┌─ Late call" "q closes it"
+keys Escape
+
+TZ=Europe/Helsinki run show "$LATE"
+expect_out "2012-05-04 02:30 EEST (2012-05-03T23:30:00Z)"
+check "show --json keeps the stored UTC time" test "$(field_of "$LATE" start)" = 2012-05-03T23:30:00Z
+
+# An event of several days: 30 May to 2 June, marked on each, in the agenda
+# and the week view of its later days.
+expect_screen "31C" "the conference marks 31 May"
+goto_month 2012 6
+goto_day 2
+expect_screen " 2C" "and 2 June, in the next month"
+expect_screen "2012-06-02 (week 22): 1 event (conference)" "the status line counts it on 2 June"
+expect_line_has "2012-05-30        conference" "Nordic web archiving conference" \
+	"the agenda from 2 June lists the conference, which is still on"
+expect_screen " 1+" "1 June, with a conference and a deadline, is marked +"
+check "a day of several kinds has a mark of its own ('$(cell_state 1)' vs '$(cell_state 2)')" \
+	test "$(cell_state 1)" != "$(cell_state 2)"
+goto_day 1
+expect_screen "2012-06-01 (week 22): 2 events (conference, deadline)" "the status line names both kinds"
+keys w
+expect_screen "Week 22: 2012-05-28 to 2012-06-03" "w: week 22"
+# (the week view is 34 columns wide: titles are cut)
+expect_line_has "2012-05-30 all day C" "Nordic web a" "the week view lists the conference on 30 May"
+expect_line_has "2012-05-31 cont.   C" "Nordic web a" "on 31 May"
+expect_line_has "2012-06-01 cont.   C" "Nordic web a" "on 1 June"
+expect_line_has "           all day D" "Report deadl" "with the deadline of 1 June"
+expect_line_has "2012-06-02 cont.   C" "Nordic web a" "and on 2 June"
+keys w
+alive
+
+# Without colours (NO_COLOR) the letters still tell the kinds.
+stop_noron
+start_noron 140 36 NO_COLOR=1
+keys 4
+goto_month 2012 5
+goto_day 1
+expect_screen " 3W" "without colours the letters mark the kinds"
+expect_screen "30C" "C for the conference"
+check "and no colour is used (colours: '$(screen_colors)')" test -z "$(screen_colors)"
 
 finish

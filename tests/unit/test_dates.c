@@ -279,6 +279,58 @@ static void test_when_err_replaced(void **state)
 	free(err);
 }
 
+static void use_zone(const char *tz)
+{
+	setenv("TZ", tz, 1);
+	tzset();
+}
+
+/* Guards: a stored UTC date-time is shown in the user's zone, with its
+ * abbreviation when asked; a date and a text that is no time stay as they are. */
+static void test_when_local(void **state)
+{
+	(void)state;
+	static const struct { const char *tz, *in, *out; bool zone; } cases[] = {
+		{ "Europe/Helsinki", "2012-05-03T23:30:00Z", "2012-05-04 02:30 EEST", true },
+		{ "Europe/Helsinki", "2012-01-03T23:30:00Z", "2012-01-04 01:30", false },
+		{ "Europe/Oslo", "2012-05-03T23:30:00Z", "2012-05-04 01:30 CEST", true },
+		{ "America/New_York", "2012-05-04T02:00:00Z", "2012-05-03 22:00 EDT", true },
+		{ "UTC", "2012-05-03T23:30:00Z", "2012-05-03 23:30 UTC", true },
+		{ "Europe/Helsinki", "2012-05-03", "2012-05-03", true },
+		{ "Europe/Helsinki", "next week", "next week", true },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		use_zone(cases[i].tz);
+		char *out = when_local(cases[i].in, cases[i].zone);
+		assert_string_equal(out, cases[i].out);
+		free(out);
+	}
+	use_zone("UTC");
+}
+
+/* Guards: the local day of a date-time moves with the zone, across a month
+ * and a year; a date is its own day in every zone. */
+static void test_when_local_day(void **state)
+{
+	(void)state;
+	static const struct { const char *tz, *in, *out; } cases[] = {
+		{ "Europe/Helsinki", "2012-05-03T23:30:00Z", "2012-05-04" },
+		{ "UTC", "2012-05-03T23:30:00Z", "2012-05-03" },
+		{ "Europe/Helsinki", "2012-12-31T22:30:00Z", "2013-01-01" },
+		{ "America/New_York", "2012-03-01T03:00:00Z", "2012-02-29" },
+		{ "Pacific/Kiritimati", "2012-05-03T10:00:00Z", "2012-05-04" },
+		{ "America/New_York", "2012-05-04", "2012-05-04" },
+		{ "Europe/Helsinki", "2012-05-04", "2012-05-04" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		use_zone(cases[i].tz);
+		char *out = when_local_day(cases[i].in);
+		assert_string_equal(out, cases[i].out);
+		free(out);
+	}
+	use_zone("UTC");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -296,6 +348,8 @@ int main(void)
 		cmocka_unit_test(test_when_not_a_date),
 		cmocka_unit_test(test_when_err_null),
 		cmocka_unit_test(test_when_err_replaced),
+		cmocka_unit_test(test_when_local),
+		cmocka_unit_test(test_when_local_day),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

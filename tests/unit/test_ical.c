@@ -266,6 +266,50 @@ static void test_export_yearly_and_range(void **state)
 	fclose(out);
 }
 
+/* Guards: the range is of local days, as the calendar shows them: at 23:30
+ * UTC on 3 May an event is on 4 May in Helsinki. */
+static void test_export_range_local_days(void **state)
+{
+	struct fx *f = *state;
+	add_event(f, "late", "title", "Late call", "kind", "meeting",
+		  "start", "2012-05-03T23:30:00Z", NULL);
+	struct ical_range may3 = { .from = "2012-05-03", .to = "2012-05-04" };
+	struct ical_range may4 = { .from = "2012-05-04", .to = "2012-05-05" };
+	assert_uids(f, &may3, "event:late@noron");
+	assert_uids(f, &may4, "");
+	setenv("TZ", "Europe/Helsinki", 1);
+	tzset();
+	assert_uids(f, &may3, "");
+	assert_uids(f, &may4, "event:late@noron");
+	setenv("TZ", "UTC", 1);
+	tzset();
+}
+
+/* Guards: DTSTAMP and LAST-MODIFIED are the time the event last changed, not
+ * the time of the export (RFC 5545 3.8.7.2), so two exports of an unchanged
+ * event are the same and a calendar knows a newer revision. */
+static void test_export_dtstamp_from_record(void **state)
+{
+	struct fx *f = *state;
+	add_event(f, "stamp", "title", "Stamped", "kind", "meeting", "start", "2013-02-01", NULL);
+	sqlite3_exec(cache_db(f->c), "UPDATE docs SET body = json_set(body, '$.updated_at',"
+		     " '2013-01-02T03:04:05Z') WHERE id = 'event:stamp'", NULL, NULL, NULL);
+	struct ical_range r = { .from = "2013-02-01", .to = "2013-02-02" };
+	char *text = export_text(f, &r);
+	assert_line(text, "DTSTAMP:20130102T030405Z");
+	assert_line(text, "LAST-MODIFIED:20130102T030405Z");
+	char *again = export_text(f, &r);
+	assert_string_equal(text, again);
+	free(again);
+	free(text);
+	sqlite3_exec(cache_db(f->c), "UPDATE docs SET body = json_set(body, '$.updated_at',"
+		     " '2013-01-09T10:00:00Z') WHERE id = 'event:stamp'", NULL, NULL, NULL);
+	text = export_text(f, &r);
+	assert_line(text, "DTSTAMP:20130109T100000Z");
+	assert_line(text, "LAST-MODIFIED:20130109T100000Z");
+	free(text);
+}
+
 static void test_export_escaping(void **state)
 {
 	struct fx *f = *state;
@@ -389,6 +433,7 @@ static void test_import_conference(void **state)
 	assert_int_equal(st.added, 4);
 	assert_int_equal(st.updated + st.unchanged, 0);
 	assert_int_equal(st.skipped, 1);
+	assert_int_equal(st.first_only, 1);	/* the weekly call */
 	char *main = ics_id_of(f, "ipres-2012-main@example.org");
 	assert_int_equal(strncmp(main, "event:ics-", 10), 0);
 	assert_int_equal(strlen(main), strlen("event:ics-") + 32);
@@ -564,20 +609,72 @@ static void test_import_skips(void **state)
 	free(id);
 }
 
+/* Guards: only a yearly rule for ever (BYMONTH and BYMONTHDAY no more than
+ * DTSTART's date) makes a yearly event; COUNT, UNTIL, INTERVAL, other
+ * frequencies, other days and added or excluded dates make an event of the
+ * first occurrence, and the import counts them; COUNT=1 is one occurrence. */
+static void test_import_recurrence_rules(void **state)
+{
+	struct fx *f = *state;
+	struct ical_stats st;
+	static const struct { const char *uid, *rule, *repeat; } cases[] = {
+		{ "plain", "RRULE:FREQ=YEARLY", "yearly" },
+		{ "same-date", "RRULE:FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=1", "yearly" },
+		{ "same-month", "RRULE:FREQ=YEARLY;INTERVAL=1;BYMONTH=3", "yearly" },
+		{ "count", "RRULE:FREQ=YEARLY;COUNT=3", NULL },
+		{ "until", "RRULE:FREQ=YEARLY;UNTIL=20150101T000000Z", NULL },
+		{ "interval", "RRULE:FREQ=YEARLY;INTERVAL=2", NULL },
+		{ "weekly", "RRULE:FREQ=WEEKLY", NULL },
+		{ "monthly", "RRULE:FREQ=MONTHLY;BYMONTHDAY=1", NULL },
+		{ "other-month", "RRULE:FREQ=YEARLY;BYMONTH=4", NULL },
+		{ "last-sunday", "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3", NULL },
+		{ "exdate", "RRULE:FREQ=YEARLY\r\nEXDATE:20140301T100000Z", NULL },
+		{ "rdate", "RDATE:20130401T100000Z", NULL },
+		{ "once", "RRULE:FREQ=YEARLY;COUNT=1", NULL },
+	};
+	struct buf ics = { 0 };
+	buf_puts(&ics, ICS_HEAD);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		buf_printf(&ics, "BEGIN:VEVENT\r\nUID:%s\r\nDTSTAMP:20120101T000000Z\r\n"
+			   "SUMMARY:%s\r\nDTSTART:20120301T100000Z\r\n%s\r\nEND:VEVENT\r\n",
+			   cases[i].uid, cases[i].uid, cases[i].rule);
+	buf_puts(&ics, ICS_TAIL);
+	import_ok(f, ics.s, &st);
+	assert_int_equal(st.added, 13);
+	assert_int_equal(st.first_only, 9);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *id = ics_id_of(f, cases[i].uid);
+		assert_field(f, id, "repeat", cases[i].repeat);
+		assert_field(f, id, "start", "2012-03-01T10:00:00Z");
+		free(id);
+	}
+	/* An event that was yearly and comes again with a rule noron cannot keep
+	 * stops repeating. */
+	const char *again = ICS_HEAD VEVENT("plain", "SUMMARY:plain\r\nDTSTART:20120301T100000Z\r\n"
+					    "RRULE:FREQ=YEARLY;COUNT=2\r\n") ICS_TAIL;
+	import_ok(f, again, &st);
+	assert_int_equal(st.updated, 1);
+	assert_int_equal(st.first_only, 1);
+	char *id = ics_id_of(f, "plain");
+	assert_field(f, id, "repeat", "none");
+	free(id);
+	free(ics.s);
+}
+
 /* The import is refused with a message holding each of the texts, and the
  * cache is as it was. */
 static void assert_refused(struct fx *f, const char *ics, const char *text1, const char *text2)
 {
 	long long docs = fx_number(f->c, "SELECT count(*) FROM docs");
 	long long hist = fx_number(f->c, "SELECT count(*) FROM history");
-	struct ical_stats st = { 1, 1, 1, 1 };
+	struct ical_stats st = { 1, 1, 1, 1, 1 };
 	if (ical_import(f->c, ics, "bad.ics", &st, &f->err) != -1)
 		fail_msg("not refused: %s", ics);
 	if (!strstr(f->err, text1) || (text2 && !strstr(f->err, text2)))
 		fail_msg("message '%s' should hold '%s' and '%s'", f->err, text1, text2);
 	assert_int_equal(strncmp(f->err, "bad.ics: ", 9), 0);
 	assert_null(strchr(f->err, '\n'));
-	assert_int_equal(st.added + st.updated + st.unchanged + st.skipped, 0);
+	assert_int_equal(st.added + st.updated + st.unchanged + st.skipped + st.first_only, 0);
 	assert_int_equal(fx_number(f->c, "SELECT count(*) FROM docs"), docs);
 	assert_int_equal(fx_number(f->c, "SELECT count(*) FROM history"), hist);
 }
@@ -738,6 +835,8 @@ int main(void)
 		T(test_export_all_day),
 		T(test_export_date_time),
 		T(test_export_yearly_and_range),
+		T(test_export_range_local_days),
+		T(test_export_dtstamp_from_record),
 		T(test_export_escaping),
 		T(test_export_folding),
 		T(test_export_categories),
@@ -747,6 +846,7 @@ int main(void)
 		T(test_import_times),
 		T(test_import_text_fields),
 		T(test_import_skips),
+		T(test_import_recurrence_rules),
 		T(test_import_broken),
 		T(test_import_untrusted_text),
 		T(test_import_as_written_elsewhere),
