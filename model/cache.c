@@ -361,6 +361,32 @@ static void remove_files(const char *path)
 	}
 }
 
+/* Brings the schema up to date. A cache that holds nothing yet gets its
+ * schema and its seed in one transaction: one cut off while being made (a
+ * kill, a power cut) is made again at the next start, never left without the
+ * seed's records. Only such a cache takes the write lock here. */
+static int make_schema(struct cache *c, unsigned flags, char **err)
+{
+	bool fresh;
+	if (schema_fresh(c, &fresh, err))
+		return -1;
+	if (!fresh)
+		return schema_migrate(c, err);
+	if (cache_begin(c, err))
+		return -1;
+	/* again under the lock: another noron may have made it meanwhile */
+	int rc = schema_fresh(c, &fresh, err);
+	if (!rc)
+		rc = schema_migrate(c, err);
+	if (!rc && fresh && (flags & CACHE_SEED))
+		rc = seed_load(c, err);
+	if (rc) {
+		cache_rollback(c);
+		return -1;
+	}
+	return cache_commit(c, err);
+}
+
 int cache_open(const char *path, unsigned flags, struct cache **out, char **err)
 {
 	bool exists;
@@ -371,12 +397,10 @@ int cache_open(const char *path, unsigned flags, struct cache **out, char **err)
 	*c = (struct cache){ .path = xstrdup(path) };
 	int rc = open_db(c, exists, err);
 	if (!rc)
-		rc = schema_migrate(c, err);
+		rc = make_schema(c, flags, err);
 	/* Only a cache noron recognised gets its journal switched to WAL. */
 	if (!rc)
 		rc = exec(c, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL", err);
-	if (!rc && !exists && (flags & CACHE_SEED))
-		rc = seed_load(c, err);
 	if (rc) {
 		cache_close(c);
 		if (!exists)

@@ -80,6 +80,9 @@ int store_index(struct cache *c, const char *id, const cJSON *doc, bool deleted,
 int store_history(struct cache *c, const char *id, const char *before, const char *after,
 		  const char *kind, const char *by, long long *batch, char **err);
 
+/* True in *fresh when the database holds nothing yet (no table, version 0):
+ * a cache still to be made, or one whose making was cut off. */
+int schema_fresh(struct cache *c, bool *fresh, char **err);
 int schema_migrate(struct cache *c, char **err);
 int schema_indexes(struct cache *c, char **err);
 

@@ -116,6 +116,32 @@ static int take(struct cache *c, const char *id, const char *rev, cJSON *theirs,
 	return rc;
 }
 
+/* Whether theirs (NULL: deleted) is a state this cache's own edits gave the
+ * record after base, the endpoint's version it last knew: an edit pushed by
+ * a sync cut off before it could note the new revision comes back so. Time
+ * and author count, so another's identical edit does not pass for ours. */
+static bool own_state(struct cache *c, const char *id, const cJSON *base, const cJSON *theirs)
+{
+	sqlite3_stmt *q = cache_prepare(c, "SELECT kind, after FROM history WHERE id = ? "
+					"ORDER BY seq DESC", NULL);
+	if (!q)
+		return false;
+	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+	bool found = false, older = false;
+	while (!found && !older && sqlite3_step(q) == SQLITE_ROW) {
+		const char *kind = (const char *)sqlite3_column_text(q, 0);
+		const char *text = (const char *)sqlite3_column_text(q, 1);
+		cJSON *after = text ? cJSON_Parse(text) : NULL;
+		/* states from the endpoint's version back are known to it */
+		older = !strcmp(kind, HIST_PULL) || (after && base && cJSON_Compare(after, base, 1));
+		found = !older && (text ? after && theirs && cJSON_Compare(after, theirs, 1) : !theirs);
+		older |= !strcmp(kind, HIST_MERGE);	/* it took the endpoint's version as base */
+		cJSON_Delete(after);
+	}
+	sqlite3_finalize(q);
+	return found;
+}
+
 /* The endpoint's version meets an unsynced edit here. */
 static int merge(struct cache *c, const char *id, const char *rev, cJSON *theirs,
 		 const struct cache_doc *old, struct replica_stats *st, char **err)
@@ -129,7 +155,12 @@ static int merge(struct cache *c, const char *id, const char *rev, cJSON *theirs
 	sqlite3_finalize(q);
 	const cJSON *mine = old->deleted ? NULL : old->body;
 	cJSON *merged = NULL, *fields = NULL;
-	merge3(base, mine, theirs, &merged, &fields);
+	if (own_state(c, id, base, theirs)) {	/* mine was made from theirs: it wins */
+		merged = mine ? cJSON_Duplicate(mine, 1) : NULL;
+		fields = cJSON_CreateArray();
+	} else {
+		merge3(base, mine, theirs, &merged, &fields);
+	}
 	char *theirs_text = theirs ? cJSON_PrintUnformatted(theirs) : NULL;
 	bool clean = cJSON_GetArraySize(fields) == 0;
 	bool same = merged && theirs ? record_same_content(merged, theirs) : merged == theirs;

@@ -149,6 +149,15 @@ static int migrate_locked(struct cache *c, char **err)
 	return schema_indexes(c, err);
 }
 
+int schema_fresh(struct cache *c, bool *fresh, char **err)
+{
+	int v, tables;
+	if (user_version(c, &v, &tables, err))
+		return -1;
+	*fresh = v == 0 && tables == 0;
+	return 0;
+}
+
 int schema_migrate(struct cache *c, char **err)
 {
 	int v, tables;

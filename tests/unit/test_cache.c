@@ -342,6 +342,27 @@ static void test_seed(void **state)
 	assert_null(what);
 }
 
+/* Guards: a cache whose making was cut off (an SQLite file without a table, as
+ * a kill leaves it) is made whole, seed included, on the next open; a cache
+ * made without the seed (init --empty) gets none later. */
+static void test_open_cut_off_cache(void **state)
+{
+	struct fx *f = *state;
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA journal_mode=WAL; CREATE TABLE t(x); DROP TABLE t",
+				      NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(access(f->path, F_OK), 0);
+	open_ok(f, CACHE_CREATE | CACHE_SEED);
+	assert_int_equal(cache_count(f->c, type_find("institution"), NULL, &f->err), 5);
+	start_over(f);
+	open_ok(f, CACHE_CREATE);
+	assert_int_equal(cache_count(f->c, type_find("institution"), NULL, &f->err), 0);
+	open_ok(f, CACHE_CREATE | CACHE_SEED);
+	assert_int_equal(cache_count(f->c, type_find("institution"), NULL, &f->err), 0);
+}
+
 /* Guards: one save writes the doc, its history row and its search row, stamped with the author. */
 static void test_save_writes_three_tables(void **state)
 {
@@ -846,6 +867,7 @@ int main(void)
 		T(test_open_foreign_sqlite),
 		T(test_open_newer_schema),
 		T(test_seed),
+		T(test_open_cut_off_cache),
 		T(test_save_writes_three_tables),
 		T(test_refused_save_changes_nothing),
 		T(test_store_unchanged),
