@@ -116,30 +116,64 @@ static int take(struct cache *c, const char *id, const char *rev, cJSON *theirs,
 	return rc;
 }
 
-/* Whether theirs (NULL: deleted) is a state this cache's own edits gave the
- * record after base, the endpoint's version it last knew: an edit pushed by
- * a sync cut off before it could note the new revision comes back so. Time
- * and author count, so another's identical edit does not pass for ours. */
-static bool own_state(struct cache *c, const char *id, const cJSON *base, const cJSON *theirs)
+/* The states this cache's own edits gave the record after base, the
+ * endpoint's version it last knew, newest first (JSON null: deleted). An
+ * edit pushed by a sync cut off before it could note the new revision comes
+ * back from the endpoint as one of them, or inside another's later edit. */
+static cJSON *own_states(struct cache *c, const char *id, const cJSON *base)
 {
+	cJSON *states = cJSON_CreateArray();
 	sqlite3_stmt *q = cache_prepare(c, "SELECT kind, after FROM history WHERE id = ? "
 					"ORDER BY seq DESC", NULL);
 	if (!q)
-		return false;
+		return states;
 	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
-	bool found = false, older = false;
-	while (!found && !older && sqlite3_step(q) == SQLITE_ROW) {
+	bool older = false;
+	while (!older && sqlite3_step(q) == SQLITE_ROW) {
 		const char *kind = (const char *)sqlite3_column_text(q, 0);
 		const char *text = (const char *)sqlite3_column_text(q, 1);
-		cJSON *after = text ? cJSON_Parse(text) : NULL;
+		cJSON *after = text ? cJSON_Parse(text) : cJSON_CreateNull();
 		/* states from the endpoint's version back are known to it */
-		older = !strcmp(kind, HIST_PULL) || (after && base && cJSON_Compare(after, base, 1));
-		found = !older && (text ? after && theirs && cJSON_Compare(after, theirs, 1) : !theirs);
+		older = !strcmp(kind, HIST_PULL) || (base && after && cJSON_Compare(after, base, 1));
+		if (!older && after)
+			cJSON_AddItemToArray(states, after);
+		else
+			cJSON_Delete(after);
 		older |= !strcmp(kind, HIST_MERGE);	/* it took the endpoint's version as base */
-		cJSON_Delete(after);
 	}
 	sqlite3_finalize(q);
-	return found;
+	return states;
+}
+
+/* Whether theirs (NULL: deleted) is one of the own states. Time and author
+ * count, so another's identical edit does not pass for ours. */
+static bool is_own_state(const cJSON *states, const cJSON *theirs)
+{
+	const cJSON *s;
+	cJSON_ArrayForEach(s, states)
+		if (theirs ? cJSON_Compare(s, theirs, 1) : cJSON_IsNull(s))
+			return true;
+	return false;
+}
+
+/* Takes off the conflicts a field has only with a value this cache's own
+ * edits gave it since base: another cache that pulled a cut-off push and
+ * changed other fields sends it back, and the later own edit stands (as it
+ * would have, had the push been noted). */
+static void settle_own_values(const cJSON *states, const cJSON *theirs, cJSON *fields)
+{
+	for (int i = cJSON_GetArraySize(fields) - 1; i >= 0; i--) {
+		const char *name = cJSON_GetArrayItem(fields, i)->valuestring;
+		const cJSON *tv = cJSON_GetObjectItemCaseSensitive(theirs, name);
+		const cJSON *s;
+		cJSON_ArrayForEach(s, states) {
+			const cJSON *v = cJSON_GetObjectItemCaseSensitive(s, name);
+			if (cJSON_IsObject(s) && (v && tv ? cJSON_Compare(v, tv, 1) : v == tv)) {
+				cJSON_DeleteItemFromArray(fields, i);
+				break;
+			}
+		}
+	}
 }
 
 /* The endpoint's version meets an unsynced edit here. */
@@ -155,12 +189,16 @@ static int merge(struct cache *c, const char *id, const char *rev, cJSON *theirs
 	sqlite3_finalize(q);
 	const cJSON *mine = old->deleted ? NULL : old->body;
 	cJSON *merged = NULL, *fields = NULL;
-	if (own_state(c, id, base, theirs)) {	/* mine was made from theirs: it wins */
+	cJSON *states = own_states(c, id, base);
+	if (is_own_state(states, theirs)) {	/* mine was made from theirs: it wins */
 		merged = mine ? cJSON_Duplicate(mine, 1) : NULL;
 		fields = cJSON_CreateArray();
 	} else {
 		merge3(base, mine, theirs, &merged, &fields);
+		if (merged && theirs)
+			settle_own_values(states, theirs, fields);
 	}
+	cJSON_Delete(states);
 	char *theirs_text = theirs ? cJSON_PrintUnformatted(theirs) : NULL;
 	bool clean = cJSON_GetArraySize(fields) == 0;
 	bool same = merged && theirs ? record_same_content(merged, theirs) : merged == theirs;

@@ -71,6 +71,27 @@ nr A sync
 expect_rc 0 "a new record pushed by a cut-off sync, then edited: no conflict (exit 0)"
 fieldis "its edit is on the endpoint" '"two"' "$N" scope A @
 
+# Another cache pulls the cut-off push, adds a vote of its own and pushes;
+# A changes the pushed field again: its own value comes back inside B's
+# revision, and A's later edit stands, with B's vote.
+nr A add proposal title="Cut-off vote" status=new format="talk"
+V=$(head -n 1 "$OUT")
+nr A sync
+nr A set "$V" format="workshop"
+copy A before-push4
+nr A sync
+restore A before-push4
+nr B sync
+nr B triage "$V" vote +1
+expect_rc 0 "B votes on A's proposal"
+nr B sync
+nr A set "$V" format="hackathon"
+nr A sync
+expect_rc 0 "A's own pushed value back inside B's revision: no conflict (exit 0)"
+fieldis "A's later value is on the endpoint and in A" '"hackathon"' "$V" format A @
+check "B's vote is on the endpoint" sh -c 'test "$1" != MISSING && test "$1" != "{}" && test "$1" != null' \
+	sh "$(ep_fieldv "$V" votes)"
+
 # A real conflict is still one: B changes the funding A changes too.
 nr B sync
 nr B set "$P" funding="B's value"
