@@ -74,6 +74,12 @@ int cache_get(struct cache *c, const char *id, struct cache_doc *out, char **err
  * unchanged, so a list that names the same records on every row reads each
  * of them once. */
 char *cache_label(struct cache *c, const char *id, bool *deleted);
+/* The same for its short name (record_short_label), or its label when it
+ * has none. */
+char *cache_short_label(struct cache *c, const char *id, bool *deleted);
+/* A FL_BRIEF field of doc as the short names of the records it names, one
+ * space between them ("DK SE"); "?" for one the cache does not have. */
+char *cache_brief_text(struct cache *c, const cJSON *doc, const struct field_def *f);
 
 /* True when a live record with this id and type exists (a ref_exists_fn). */
 bool cache_ref_exists(void *cache, const char *id, const char *type);

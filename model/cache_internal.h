@@ -19,7 +19,7 @@ struct cache_stmt_slot {	/* a statement kept to be run again (cache_stmt) */
 #define CACHE_LABELS 256
 
 struct cache_label_slot {	/* a record's label, kept (labels.c) */
-	char *id, *label;
+	char *id, *label, *short_label;
 	bool deleted;
 };
 

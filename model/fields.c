@@ -13,6 +13,8 @@
 #define LIST FL_LIST
 #define TITLE FL_TITLE
 #define SRCH FL_SEARCH
+#define SHORT FL_SHORT
+#define BRIEF FL_BRIEF
 
 static const char *const levels[] = {
 	"none", "planned", "started", "operational", "advanced", NULL };
@@ -27,7 +29,7 @@ static const char *const proposal_status[] = {
 	"new", "review", "accepted", "declined", "deferred", "scheduled", NULL };
 
 static const struct field_def institution_fields[] = {
-	{ .name = "code", .kind = FIELD_TEXT, .flags = REQ | LIST | SRCH, .width = 8,
+	{ .name = "code", .kind = FIELD_TEXT, .flags = REQ | LIST | SRCH | SHORT, .width = 8,
 	  .help = "short code, e.g. kb-se" },
 	{ .name = "name", .kind = FIELD_TEXT, .flags = REQ | LIST | TITLE | SRCH, .width = 40,
 	  .help = "name in the institution's own language" },
@@ -68,12 +70,12 @@ static const struct field_def person_fields[] = {
 static const struct field_def skill_fields[] = {
 	{ .name = "topic", .kind = FIELD_TEXT, .flags = REQ | LIST | TITLE | SRCH, .width = 30 },
 	{ .name = "kind", .kind = FIELD_ENUM, .choices = skill_kinds, .flags = REQ | LIST, .width = 9 },
-	{ .name = "person", .kind = FIELD_REF, .ref = "person" },
+	{ .name = "person", .kind = FIELD_REF, .ref = "person", .flags = LIST, .width = 16 },
 	{ .name = "institution", .kind = FIELD_REF, .ref = "institution",
-	  .flags = REQ | LIST, .width = 18 },
-	{ .name = "area", .kind = FIELD_REF, .ref = "area", .flags = LIST, .width = 24 },
+	  .flags = REQ | LIST | BRIEF, .width = 4, .head = "inst" },
+	{ .name = "area", .kind = FIELD_REF, .ref = "area", .flags = LIST, .width = 20 },
 	{ .name = "level", .kind = FIELD_ENUM, .choices = skill_levels, .flags = LIST, .width = 12 },
-	{ .name = "exchange", .kind = FIELD_BOOL, .flags = LIST, .width = 8,
+	{ .name = "exchange", .kind = FIELD_BOOL, .flags = LIST, .width = 4, .head = "exch",
 	  .help = "open to staff exchange" },
 	{ .name = "note", .kind = FIELD_LONGTEXT, .flags = SRCH },
 };
@@ -82,8 +84,9 @@ static const struct field_def project_fields[] = {
 	{ .name = "title", .kind = FIELD_TEXT, .flags = REQ | LIST | TITLE | SRCH, .width = 36 },
 	{ .name = "status", .kind = FIELD_ENUM, .choices = project_status,
 	  .flags = REQ | LIST, .width = 9 },
-	{ .name = "areas", .kind = FIELD_REFLIST, .ref = "area" },
-	{ .name = "institutions", .kind = FIELD_REFLIST, .ref = "institution" },
+	{ .name = "areas", .kind = FIELD_REFLIST, .ref = "area", .flags = LIST, .width = 14 },
+	{ .name = "institutions", .kind = FIELD_REFLIST, .ref = "institution",
+	  .flags = LIST | BRIEF, .width = 14, .head = "inst" },
 	{ .name = "lead", .kind = FIELD_REF, .ref = "institution", .help = "leading institution" },
 	{ .name = "contact", .kind = FIELD_TEXT, .flags = SRCH },
 	{ .name = "start", .kind = FIELD_DATE, .flags = LIST, .width = 10 },

@@ -31,6 +31,10 @@ enum {
 	FL_TITLE = 1 << 2,	/* names the record in one line */
 	FL_SEARCH = 1 << 3,	/* indexed for full-text search */
 	FL_DETACH = 1 << 4,	/* a reference cleared (not a refusal) when its target goes */
+	FL_SHORT = 1 << 5,	/* names the record in a narrow column, as a code
+				 * (record_short_label: "kb-dk" is DK) */
+	FL_BRIEF = 1 << 6,	/* a reference whose list column shows the records it
+				 * names by their short names ("DK SE") */
 };
 
 struct field_def {
@@ -40,6 +44,7 @@ struct field_def {
 	const char *const *choices;	/* FIELD_ENUM: NULL-terminated */
 	const char *ref;		/* FIELD_REF, FIELD_REFLIST, FIELD_VOTES */
 	int width;			/* list column width, in display columns */
+	const char *head;		/* the list column's heading, when not the name */
 	const char *init;		/* value of a new record when none is given */
 	const char *help;
 };

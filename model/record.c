@@ -4,6 +4,7 @@
 #include "record.h"
 #include "util.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,6 +143,30 @@ char *record_label(const cJSON *doc)
 	if (!b.len)
 		buf_puts(&b, record_id(doc) ? record_id(doc) : "?");
 	return buf_take(&b);
+}
+
+char *record_short_label(const cJSON *doc)
+{
+	const struct type_def *t = record_type(doc);
+	const struct field_def *f = NULL;
+	for (size_t i = 0; t && i < t->nfields && !f; i++)
+		if (t->fields[i].flags & FL_SHORT)
+			f = &t->fields[i];
+	if (!f)
+		return NULL;
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(doc, f->name);
+	const char *id = record_id(doc);
+	const char *code = cJSON_IsString(v) ? v->valuestring : id ? id_key(id) : "";
+	const char *dash = strrchr(code, '-');
+	if (dash && dash[1])
+		code = dash + 1;
+	char out[RECORD_SHORT_MAX + 1];
+	int n = 0;
+	for (; n < RECORD_SHORT_MAX && isascii((unsigned char)code[n])
+	       && isalnum((unsigned char)code[n]); n++)
+		out[n] = (char)toupper((unsigned char)code[n]);
+	out[n] = '\0';
+	return n ? xstrdup(out) : NULL;
 }
 
 char *record_link_key(const cJSON *doc)

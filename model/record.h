@@ -45,6 +45,13 @@ int record_check(const cJSON *doc, ref_exists_fn exists, void *ctx, char **err);
 /* The record's name in one line: its title fields joined by " / ". */
 char *record_label(const cJSON *doc);
 
+/* The record's name in a narrow column: its FL_SHORT field (else its id's
+ * key) from after the last '-', upper-cased, at most RECORD_SHORT_MAX ASCII
+ * letters and digits ("kb-dk" gives "DK"); NULL when the type has no such
+ * field or nothing is left. */
+#define RECORD_SHORT_MAX 3
+char *record_short_label(const cJSON *doc);
+
 /* A field's value as text, the way the command line reads it back. */
 char *record_field_text(const cJSON *doc, const struct field_def *f);
 

@@ -59,7 +59,8 @@ static void print_header(const struct type_def *t)
 {
 	for (size_t i = 0; i < t->nfields; i++)
 		if (t->fields[i].flags & FL_LIST) {
-			out_cell(t->fields[i].name, t->fields[i].width);
+			out_cell(t->fields[i].head ? t->fields[i].head : t->fields[i].name,
+				 t->fields[i].width);
 			fputs("  ", stdout);
 		}
 	puts("id");
@@ -76,7 +77,8 @@ static int list_row(void *ctx, const struct cache_row *row)
 		const struct field_def *f = &lc->t->fields[i];
 		if (!(f->flags & FL_LIST))
 			continue;
-		char *v = cli_field_display(lc->cli, row->body, f);
+		char *v = f->flags & FL_BRIEF ? cache_brief_text(lc->cli->cache, row->body, f)
+			: cli_field_display(lc->cli, row->body, f);
 		char *cell = f->flags & FL_TITLE && row->depth
 			? str_printf("%*s%s", row->depth * 2, "", v) : xstrdup(v);
 		out_cell(cell, f->width);

@@ -88,3 +88,10 @@ char *ui_field_text(struct ui *ui, const cJSON *doc, const struct field_def *f)
 	}
 	return buf_take(&b);
 }
+
+char *ui_list_text(struct ui *ui, const cJSON *doc, const struct field_def *f)
+{
+	if (f->flags & FL_BRIEF)
+		return cache_brief_text(ui->cache, doc, f);
+	return ui_field_text(ui, doc, f);
+}

@@ -2,25 +2,20 @@
  * Institutions as columns (see instcols.h).
  */
 #include "instcols.h"
+#include "record.h"
 #include "util.h"
 
-#include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 static int keep(void *ctx, const struct cache_row *row)
 {
 	struct instcols *ic = ctx;
 	if (ic->n >= INSTCOLS_MAX)
 		return 0;
-	const cJSON *code = cJSON_GetObjectItemCaseSensitive(row->body, "code");
-	const char *c = cJSON_IsString(code) ? code->valuestring : row->id;
-	const char *dash = strrchr(c, '-');
-	const char *shortc = dash && dash[1] ? dash + 1 : c;
-	int n = 0;
-	for (; shortc[n] && n < 3 && isalnum((unsigned char)shortc[n]); n++)
-		ic->code[ic->n][n] = (char)toupper((unsigned char)shortc[n]);
-	ic->code[ic->n][n] = '\0';
+	char *code = record_short_label(row->body);
+	snprintf(ic->code[ic->n], sizeof ic->code[ic->n], "%s", code ? code : "?");
+	free(code);
 	ic->id[ic->n++] = xstrdup(row->id);
 	return 0;
 }

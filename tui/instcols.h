@@ -5,13 +5,14 @@
 #ifndef NORON_INSTCOLS_H
 #define NORON_INSTCOLS_H
 
+#include "record.h"
 #include "ui.h"
 
 #define INSTCOLS_MAX 12
 
 struct instcols {
 	char *id[INSTCOLS_MAX];
-	char code[INSTCOLS_MAX][4];
+	char code[INSTCOLS_MAX][RECORD_SHORT_MAX + 1];	/* record_short_label */
 	int n;
 };
 

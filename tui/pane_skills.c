@@ -1,7 +1,8 @@
 /*
  * Skills: the catalogue of skills, equipment and services, each tied to a
  * person, an institution and an area. `w` asks "who can help with ...";
- * `f` narrows the list by kind, level, institution or area.
+ * `f` narrows the list by kind, level, institution, area or exchange (Esc
+ * in its popups keeps the narrowing as it was, "any" lifts it).
  */
 #include "form.h"
 #include "listpane.h"
@@ -54,11 +55,30 @@ static void apply_narrowing(struct pane *p)
 	rlist_reload(l, p->ui);
 }
 
-/* Asks the value one narrowing field must have ("any" clears it). */
-static char *ask_value(struct pane *p, const struct field_def *f)
+/* How narrowing field i shows its value: an enum's choice, a record's label. */
+static char *value_text(struct pane *p, int i)
 {
-	if (f->kind == FIELD_REF)
-		return picker_run(p->ui, type_find(f->ref), NULL);
+	struct skills *s = ((struct listpane *)p->state)->data;
+	const struct field_def *f = field_find(type_find("skill"), narrow_fields[i]);
+	return f->kind == FIELD_REF ? ui_ref_label(p->ui, s->values[i]) : xstrdup(s->values[i]);
+}
+
+/* Asks the value one narrowing field must have: 1 with *out set, 0 for
+ * "any" (no narrowing by it), -1 when Esc leaves it as it was. */
+static int ask_value(struct pane *p, const struct field_def *f, bool has_value, char **out)
+{
+	if (f->kind == FIELD_REF) {
+		char *pick_one = str_printf("pick another %s", f->ref);
+		const char *items[] = { "any", pick_one };
+		/* Only a narrowing in force needs "any" to undo it. */
+		int pick = has_value ? prompt_choose(p->ui, f->name, items, 2, 1) : 1;
+		free(pick_one);
+		if (pick <= 0)
+			return pick;
+		ui_draw(p->ui);
+		*out = picker_run(p->ui, type_find(f->ref), NULL);
+		return *out ? 1 : -1;
+	}
 	const char *items[16] = { "any" };
 	int n = 1;
 	if (f->kind == FIELD_BOOL)
@@ -66,19 +86,42 @@ static char *ask_value(struct pane *p, const struct field_def *f)
 	for (int c = 0; f->choices && f->choices[c] && n < 15; c++)
 		items[n++] = f->choices[c];
 	int pick = prompt_choose(p->ui, f->name, items, n, 0);
-	return pick > 0 ? xstrdup(items[pick]) : NULL;
+	if (pick > 0)
+		*out = xstrdup(items[pick]);
+	return pick > 0 ? 1 : pick;
+}
+
+/* The "narrow by" menu: each field with the value it has now. */
+static int ask_field(struct pane *p)
+{
+	struct skills *s = ((struct listpane *)p->state)->data;
+	char *items[NARROW_COUNT];
+	for (int i = 0; i < NARROW_COUNT; i++) {
+		char *v = s->values[i] ? value_text(p, i) : NULL;
+		items[i] = v ? str_printf("%-12s %s", narrow_fields[i], v) : xstrdup(narrow_fields[i]);
+		free(v);
+	}
+	int which = prompt_choose(p->ui, "narrow by", (const char *const *)items, NARROW_COUNT, 0);
+	for (int i = 0; i < NARROW_COUNT; i++)
+		free(items[i]);
+	return which;
 }
 
 static void narrow(struct pane *p)
 {
 	struct listpane *lp = p->state;
 	struct skills *s = lp->data;
-	int which = prompt_choose(p->ui, "narrow by", narrow_fields, NARROW_COUNT, 0);
+	int which = ask_field(p);
 	if (which < 0)
 		return;
+	ui_draw(p->ui);	/* the value's popup over the list, not over the menu */
 	const struct field_def *f = field_find(type_find("skill"), narrow_fields[which]);
+	char *value = NULL;
+	int got = ask_value(p, f, s->values[which] != NULL, &value);
+	if (got < 0)
+		return;
 	free(s->values[which]);
-	s->values[which] = ask_value(p, f);
+	s->values[which] = value;
 	apply_narrowing(p);
 }
 
@@ -115,8 +158,11 @@ static char *skills_summary(struct pane *p)
 	buf_puts(&b, list);
 	free(list);
 	for (int i = 0; i < NARROW_COUNT; i++)
-		if (s->values[i])
-			buf_printf(&b, "  %s=%s", narrow_fields[i], s->values[i]);
+		if (s->values[i]) {
+			char *v = value_text(p, i);
+			buf_printf(&b, "  %s=%s", narrow_fields[i], v);
+			free(v);
+		}
 	return buf_take(&b);
 }
 

@@ -205,23 +205,54 @@ void rlist_draw(struct rlist *l, struct ui *ui, struct rect r, rlist_row_fn fn, 
 	move(d.sel_y, d.sel_x);	/* screen readers follow the cursor */
 }
 
-/* The width each list column gets; the title takes what the others leave,
- * and columns that do not fit are dropped from the right. */
+#define TITLE_MIN 25	/* the title column (with its leading blank) never
+			 * gets less: what tells one row from another */
+#define COLUMN_MIN 8	/* a column of names is cut no narrower */
+
+/* The narrowest a column is cut to: a choice, a date, a number or yes/no
+ * is not cut at all (its width fits every value), names down to COLUMN_MIN. */
+static int column_min(const struct field_def *f)
+{
+	switch (f->kind) {
+	case FIELD_ENUM: case FIELD_BOOL: case FIELD_DATE: case FIELD_WHEN: case FIELD_INT:
+		return f->width;
+	default:
+		return f->width < COLUMN_MIN ? f->width : COLUMN_MIN;
+	}
+}
+
+/* The width each list column gets; the title takes what the others leave.
+ * When they do not all fit, the widest are cut first, and columns that do
+ * not fit even at their narrowest are dropped from the right. */
 static int column_widths(const struct type_def *t, int w, int *widths)
 {
-	int title = -1, used = 0;
+	int title = -1, used = 0, room = w - TITLE_MIN;
 	for (size_t i = 0; i < t->nfields; i++) {
+		const struct field_def *f = &t->fields[i];
 		widths[i] = 0;
-		if (!(t->fields[i].flags & FL_LIST))
+		if (!(f->flags & FL_LIST))
 			continue;
-		if (title < 0 && (t->fields[i].flags & FL_TITLE)) {
+		if (title < 0 && (f->flags & FL_TITLE)) {
 			title = (int)i;
 			continue;
 		}
-		if (used + t->fields[i].width + 1 > w - 16)
+		if (used + column_min(f) + 1 > room)
 			continue;
-		widths[i] = t->fields[i].width;
-		used += widths[i] + 1;
+		widths[i] = f->width;
+		used += column_min(f) + 1;
+	}
+	for (size_t i = 0; i < t->nfields; i++)	/* used: now at full width */
+		used += widths[i] ? widths[i] - column_min(&t->fields[i]) : 0;
+	while (used > room) {
+		int widest = -1;
+		for (size_t i = 0; i < t->nfields; i++)
+			if (widths[i] > column_min(&t->fields[i])
+			    && (widest < 0 || widths[i] > widths[widest]))
+				widest = (int)i;
+		if (widest < 0)
+			break;
+		widths[widest]--;
+		used--;
 	}
 	if (title >= 0)
 		widths[title] = w - used - 1;
@@ -237,7 +268,7 @@ void rlist_columns(struct ui *ui, const cJSON *doc, struct rect line, int attr)
 	for (size_t i = 0; i < t->nfields && i < 32; i++) {
 		if (!widths[i])
 			continue;
-		char *v = ui_field_text(ui, doc, &t->fields[i]);
+		char *v = ui_list_text(ui, doc, &t->fields[i]);
 		draw_text(line.y, x + 1, widths[i], v, attr);
 		x += widths[i] + 1;
 		free(v);
@@ -250,9 +281,11 @@ void rlist_header(const struct type_def *t, struct rect line)
 	column_widths(t, line.w, widths);
 	draw_fill(line.y, line.x, line.w, theme_attr(ROLE_HEADER));
 	for (size_t i = 0; i < t->nfields && i < 32; i++) {
+		const struct field_def *f = &t->fields[i];
 		if (!widths[i])
 			continue;
-		draw_text(line.y, x + 1, widths[i], t->fields[i].name, theme_attr(ROLE_HEADER));
+		draw_text(line.y, x + 1, widths[i], f->head ? f->head : f->name,
+			  theme_attr(ROLE_HEADER));
 		x += widths[i] + 1;
 	}
 }

@@ -109,7 +109,8 @@ static void draw_tabs(struct ui *ui)
 	}
 }
 
-/* "offline  3 unsynced  1 conflict  never synced" */
+/* "offline  3 unsynced  1 conflict  never synced"; before this run's first
+ * sync, whether the endpoint answers is not known: "not connected yet". */
 static char *sync_summary(struct ui *ui)
 {
 	struct buf b = { 0 };
@@ -117,7 +118,7 @@ static char *sync_summary(struct ui *ui)
 		buf_printf(&b, " syncing: %s", ui->sync.progress ? ui->sync.progress : "");
 	else
 		buf_puts(&b, !ui->cfg->url ? " local only" : ui->sync.online == 1 ? " online"
-			 : ui->sync.online == 0 ? " offline" : "");
+			 : ui->sync.online == 0 ? " offline" : " not connected yet");
 	buf_printf(&b, "  %ld%s unsynced", ui->unsynced,
 		   ui->unsynced >= CACHE_UNSYNCED_CAP ? "+" : "");
 	if (ui->conflicts)
@@ -377,6 +378,27 @@ static void main_loop(struct ui *ui)
 	}
 }
 
+/* Keys as terminals other than the one TERM names send them: tmux and
+ * screen under an xterm TERM, and nearly every terminal under vt100, whose
+ * entry has no Home, End, PgUp, PgDn, Shift-Tab or Delete. Entries in the
+ * VT220 style (xterm-mono) call \e[1~ and \e[4~ Find and Select: on every
+ * keyboard today they are Home and End. */
+static void alias_keys(void)
+{
+	static const struct { const char *seq; int key; } aliases[] = {
+		{ "\033[1~", KEY_HOME }, { "\033[4~", KEY_END }, { "\033[7~", KEY_HOME },
+		{ "\033[8~", KEY_END }, { "\033[H", KEY_HOME }, { "\033[F", KEY_END },
+		{ "\033OH", KEY_HOME }, { "\033OF", KEY_END },
+		{ "\033[5~", KEY_PPAGE }, { "\033[6~", KEY_NPAGE }, { "\033[Z", KEY_BTAB },
+		{ "\033[3~", KEY_DC }, { "\033[2~", KEY_IC },	/* Insert: ignored, not "2" */
+	};
+	for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++) {
+		int was = key_defined(aliases[i].seq);
+		if (was == 0 || was == KEY_FIND || was == KEY_SELECT)
+			define_key(aliases[i].seq, aliases[i].key);
+	}
+}
+
 static void start_curses(struct ui *ui)
 {
 	if (!getenv("ESCDELAY"))
@@ -387,16 +409,7 @@ static void start_curses(struct ui *ui)
 	nonl();
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
-	/* Home and End as terminals other than the one TERM names send them
-	 * (tmux and screen do, under an xterm TERM). */
-	static const struct { const char *seq; int key; } aliases[] = {
-		{ "\033[1~", KEY_HOME }, { "\033[4~", KEY_END }, { "\033[7~", KEY_HOME },
-		{ "\033[8~", KEY_END }, { "\033[H", KEY_HOME }, { "\033[F", KEY_END },
-		{ "\033OH", KEY_HOME }, { "\033OF", KEY_END },
-	};
-	for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
-		if (key_defined(aliases[i].seq) == 0)
-			define_key(aliases[i].seq, aliases[i].key);
+	alias_keys();
 	curs_set(0);
 	theme_init();
 	ui->utf8 = !strcmp(nl_langinfo(CODESET), "UTF-8");

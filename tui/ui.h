@@ -109,6 +109,8 @@ void draw_clear(struct rect r);
 char *ui_ref_label(struct ui *ui, const char *id);
 /* A field's value for the screen (references by name). */
 char *ui_field_text(struct ui *ui, const cJSON *doc, const struct field_def *f);
+/* The same in a list column: FL_BRIEF references by their short names. */
+char *ui_list_text(struct ui *ui, const cJSON *doc, const struct field_def *f);
 
 /* Saves an added or edited record (a standing's id follows its cell). */
 int ui_save_record(struct ui *ui, cJSON *doc, bool is_new, char **err);

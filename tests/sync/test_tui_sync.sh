@@ -30,6 +30,7 @@ printf 'url = %s/noron\ninstitution = kb-se\n' "$PROXY_URL" >"$T/config-b"
 tmux -S "$SOCK" -f /dev/null new-session -d -s t -x 100 -y 30 \
 	"env -i PATH=$PATH HOME=$T TERM=xterm-256color LANG=C.UTF-8 NORON_CONFIG=$T/config-b $NORON --db $T/b.db"
 check_screen "1 Areas" "the interface opens"
+check_screen " not connected yet  0 unsynced  never synced" "before a sync: not connected yet"
 tmux -S "$SOCK" send-keys -t t S
 check_screen "sync started" "S starts a sync and says so on the status line" 5
 # While the slow answer trickles in, keys are answered at once.
@@ -44,6 +45,8 @@ tmux -S "$SOCK" send-keys -t t 3
 check_screen "3 Projects" "another pane switch while syncing" 3
 check_screen "synced:" "the result shows on the status line" 120
 check_screen "Shared web archive index" "the list shows what the sync brought" 5
+tmux -S "$SOCK" send-keys -t t C-l
+check_screen " online  0 unsynced  synced " "then the status line says online and when it synced" 5
 if [ "$(tmux -S "$SOCK" display -p -t t '#{pane_dead}')" = 0 ]; then
 	ok "the interface is still running"
 else
@@ -53,6 +56,8 @@ fi
 proxy_mode 500
 tmux -S "$SOCK" send-keys -t t S
 check_screen "sync failed" "a failed sync is reported on the status line" 60
+tmux -S "$SOCK" send-keys -t t C-l
+check_screen " offline  0 unsynced  synced " "then it says offline, with the last good sync" 5
 tmux -S "$SOCK" send-keys -t t q
 tmux -S "$SOCK" kill-server 2>/dev/null
 

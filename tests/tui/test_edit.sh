@@ -4,7 +4,8 @@
 # its field and nothing is saved; Esc leaves without saving; Enter on an Areas
 # cell sets a standing; D deletes after y (n keeps); u undoes; H shows the
 # history; E edits in $EDITOR, reopening it with the error on top, and an
-# unchanged (or failed) editor saves nothing.
+# unchanged (or failed) editor saves nothing; reference fields are picked
+# from a searchable list (a list field adds and takes out).
 
 . "$TESTS_DIR/tui/lib.sh"
 need_python
@@ -82,7 +83,7 @@ check "the seeded project still has no end date" test -z "$(field_of project:nor
 keys Escape
 expect_screen "left the form: nothing saved" "Esc leaves the form and says nothing was saved"
 expect_not_screen "Edit project:" "the form is closed"
-expect_screen "Area in the Wiki for workshop proposals" "the list is back"
+expect_screen "Area in the Wiki for" "the list is back"
 expect_unchanged "leaving the form wrote nothing"
 
 # Esc on a valid but unsaved change keeps the cache too.
@@ -341,5 +342,58 @@ keys H
 expect_line_has "edit " "tester@kb-se" "the history signs the edit with user@institution"
 keys q
 expect_screen "/knowledge: 1 match" "q closes the history"
+
+# ---------------------------------------------------------------------------
+# The form's reference fields: a searchable list of the records referred
+# to; in a list field (areas, institutions) picking one adds it, picking it
+# again takes it out; Esc in the list changes nothing.
+keys e
+expect_screen "Edit project: NORON wiki" "e opens the project's form"
+keys j j Enter
+expect_screen "areas (type to filter, Enter picks, Esc cancels)" \
+	"Enter on areas opens the list of areas"
+type_text "Meta"
+expect_screen "filter: Meta" "typing filters it"
+expect_screen "│Metadata " "Metadata is offered"
+keys Enter
+expect_line_has "areas" "Metadata" "Enter adds Metadata to the areas"
+keys Enter
+expect_screen "areas (type to filter" "the list again"
+type_text "Storage"
+keys Enter
+expect_line_has "areas" "Metadata, Storage" "a second area is added after the first"
+keys Enter
+type_text "Meta"
+expect_screen "│Metadata " "Metadata once more"
+keys Enter
+expect_line_has "areas" "Storage" "picking Metadata again takes it out"
+expect_not_screen "Metadata, Storage" "only Storage is left"
+keys Enter
+expect_screen "areas (type to filter" "the list of areas"
+keys Escape
+expect_line_has "areas" "Storage" "Esc in the list leaves the areas as they were"
+keys j
+expect_line_has "institutions" "Det Kgl. Bibliotek, Kansalliskirjasto" "the institutions, DK first"
+keys Enter
+expect_screen "institutions (type to filter" "the institutions"
+type_text "Kgl"
+keys Enter
+expect_line_has "institutions" "Kansalliskirjasto, " "picking a listed institution takes it out"
+expect_not_screen "Det Kgl. Bibliotek" "DK is no longer among them"
+keys j Enter
+expect_screen "institutions (type to filter" "lead: a list of institutions"
+type_text "Kansalli"
+keys Enter
+expect_line_has "lead" "Kansalliskirjasto" "the lead is the institution picked"
+keys C-s
+expect_screen "saved project:noron-wiki" "C-s saves"
+check "the areas are saved (Storage only)" \
+	test "$(field_of project:noron-wiki areas)" = '["area:storage"]'
+check "the lead is saved" test "$(field_of project:noron-wiki lead)" = institution:nl-fi
+check "kb-dk is out of the institutions, the others are in" python3 -c '
+import json, sys
+got = json.loads(sys.argv[1])
+sys.exit(0 if "institution:kb-dk" not in got and "institution:kb-se" in got and len(got) == 4 else 1)' \
+	"$(field_of project:noron-wiki institutions)"
 
 finish

@@ -2,9 +2,12 @@
 # The six panes draw their seeded content; 1-6, Tab and Shift-Tab switch
 # panes; j/k/g/G move; / filters as you type and Esc clears; each pane keeps
 # its cursor and filter; ? shows the help from the key table; \ searches
-# every record and jumps; q (and ^C, SIGTERM) quit with the terminal restored;
-# a terminal that goes away (with or without SIGHUP) ends noron at once, even
-# in a modal screen.
+# every record and jumps; the status line's sync state and counts; the
+# Projects list's columns; with more than a page, every moving key (PgUp/PgDn,
+# ^D/^U, Home/End, n/N with a filter, :search, :help, :quit, the arrows);
+# q (and ^C, SIGTERM, SIGHUP) quit with the terminal restored; a terminal
+# that goes away (with or without SIGHUP) ends noron at once, even in a
+# modal screen.
 
 . "$TESTS_DIR/tui/lib.sh"
 need_python
@@ -23,6 +26,9 @@ done
 expect_screen "    Audiovisual digitization" "a subarea is indented under its parent"
 expect_screen "    Mobile platforms" "the last subarea of Web access is shown"
 expect_screen "18 areas" "the status line counts the 18 seeded areas"
+expect_bottom " local only  0 unsynced  never synced  18 areas" \
+	"the status line: no url (local only), nothing unsynced, never synced"
+expect_line_has "local only" "? help" "the status line ends with the key hints"
 expect_tab Areas
 check "the cache was created on first use" test -s "$NORON_DB"
 run list institution
@@ -62,6 +68,10 @@ expect_screen "NORON wiki (knowledge base)" "3 shows Projects with the NORON wik
 expect_screen "5 projects" "the status line counts 5 projects"
 expect_tab Projects
 expect_line_has "NORON wiki" "ongoing" "the project row shows its status column"
+expect_line_has " title" "status    areas" "Projects' columns: title, status, areas"
+expect_line_has "areas" "inst" "then the institutions"
+expect_line_has "NORON wiki" "DK FI IS" "the institutions by their codes (DK FI IS NO SE)"
+expect_line_has "Programme for" "Staff ex" "a project's row shows its area"
 
 keys 2
 expect_screen "0 skills" "2 shows Skills (none seeded: 0 skills)"
@@ -330,8 +340,32 @@ keys '?'
 expect_screen "Keys in Calendar" "the help of Calendar"
 expect_screen "t        today" "Calendar's help has t"
 expect_screen "<        previous month" "and <"
+expect_screen "PgDn     next month" "PgDn is the next month there"
+expect_screen "Esc      leave the day's events" "Esc leaves the day's events"
+# What does nothing in the Calendar is not offered, on either half of the help.
+for half in top bottom; do
+	[ $half = bottom ] && keys G
+	expect_not_screen "filter the list as you type" "Calendar's help ($half) leaves out / (no filter)"
+	expect_not_screen "g Home" "nor g and Home ($half)"
+	expect_not_screen "half a page" "nor ^D and ^U ($half)"
+	expect_not_screen "next match" "nor n and N ($half)"
+	expect_not_screen "scroll the detail" "nor J and K ($half)"
+	expect_not_screen "clear the filter" "nor Esc as clearing a filter ($half)"
+	expect_not_screen "next page" "nor PgDn as a page ($half)"
+done
+expect_screen "C        conflicts" "the end of the help is shown"
 keys q
 expect_screen "Wk Mo" "back to Calendar"
+month_now=$(screen | grep -oE "(January|February|March|April|May|June|July|August|September|October|November|December) [0-9]{4}" \
+	| head -1)
+keys NPage
+expect_not_screen "$month_now" "PgDn in the Calendar leaves $month_now"
+keys PPage
+expect_screen "$month_now" "PgUp comes back to $month_now"
+keys /
+expect_screen "Wk Mo" "/ in the Calendar"
+expect_not_screen "nothing to filter" "does nothing (no prompt, no complaint)"
+check "and opens no prompt" test "$(screen | tail -1 | cut -c1-2)" != "/"
 
 # ---------------------------------------------------------------------------
 # q quits; the terminal is as it was (cooked mode, main screen, cursor shown).
@@ -370,6 +404,19 @@ check "SIGTERM restores the terminal modes" cmp -s "$T/stty.before" "$T/stty.aft
 check "SIGTERM leaves the alternate screen" test "$(pane_fmt '#{alternate_on}')" = 0
 check "SIGTERM shows the cursor again" test "$(pane_fmt '#{cursor_flag}')" = 1
 
+# SIGHUP with the terminal still there ends it the same way (128 + 1).
+stop_noron
+start_noron 80 24
+keys 3
+expect_screen "5 projects" "Projects before the hangup"
+kill -HUP "$NORON_PID"
+expect_screen "[noron exited with 129]" "SIGHUP ends noron with exit code 129"
+check "SIGHUP restores the terminal modes" cmp -s "$T/stty.before" "$T/stty.after"
+check "SIGHUP leaves the alternate screen" test "$(pane_fmt '#{alternate_on}')" = 0
+check "SIGHUP shows the cursor again" test "$(pane_fmt '#{cursor_flag}')" = 1
+check "SIGHUP puts the cursor keys back in normal mode" \
+	test "$(pane_fmt '#{keypad_cursor_flag}')" = 0
+
 # --db names another cache, created and seeded on first use.
 stop_noron
 start_noron 80 24 -- --db "$T/other.db"
@@ -378,6 +425,167 @@ keys q
 expect_screen "[noron exited with 0]" "and quits"
 run --db "$T/other.db" list area
 expect_out "Web harvesting"
+
+# ---------------------------------------------------------------------------
+# The status line with an endpoint configured: before the first sync it is
+# not known whether the endpoint answers; an edit counts as unsynced; a sync
+# that cannot reach it says offline.
+stop_noron
+printf 'url = http://127.0.0.1:9/noron\ninstitution = kb-se\n' >"$T/config-url"
+start_noron 100 30 "NORON_CONFIG=$T/config-url" -- --db "$T/url.db"
+expect_bottom " not connected yet  0 unsynced  never synced" \
+	"with a url, before any sync: not connected yet, 0 unsynced, never synced"
+keys 3 e
+expect_screen "Edit project: NORON wiki" "e on the first project"
+keys j j j j j Enter
+expect_bottom "contact: " "the contact field"
+type_text "status@example.org"
+keys Enter C-s
+expect_screen "saved project:noron-wiki" "the edit is saved"
+keys C-l
+expect_bottom " not connected yet  1 unsynced  never synced" "the edit counts: 1 unsynced"
+keys S
+if wait_for "sync failed" 60; then
+	pass "S: the sync to a closed port fails"
+else
+	fail "S: the sync to a closed port should fail within 60 s"
+fi
+keys C-l
+expect_bottom " offline  1 unsynced  never synced" "after the failed sync: offline, still 1 unsynced"
+keys q
+expect_screen "[noron exited with 0]" "q quits"
+
+# ---------------------------------------------------------------------------
+# More than a page of projects (105 at 80x24, 11 rows a page): each moving
+# key moves the selection (the detail names it) where it should.
+stop_noron
+python3 - "$T/many.json" <<'PY'
+import json, sys
+recs = [{"_id": "project:p%03d" % i, "type": "project", "title": "Paging project %03d" % i,
+         "status": "idea"} for i in range(100)]
+json.dump({"noron": "export", "version": 1, "records": recs}, open(sys.argv[1], "w"))
+PY
+run --db "$T/many.db" import "$T/many.json"
+expect_out "100 added"
+# The list's order, as noron list gives it (the Projects pane's order).
+mapfile -t ORDER < <("$NORON" --db "$T/many.db" list project --json </dev/null | python3 -c '
+import json, sys
+for r in json.load(sys.stdin)["records"]:
+    print(r["_id"])')
+check "105 projects in the list's order" test "${#ORDER[@]}" = 105
+start_noron 80 24 -- --db "$T/many.db"
+keys 3
+expect_screen "105 projects" "105 projects"
+expect_screen "${ORDER[0]}" "the first project is selected"
+PAGE=11	# the list's rows at 80x24 (the detail takes the rest)
+# at INDEX DESC: the selected project is the INDEX-th of the list (the detail
+# shows its id), and Projects is still the pane shown.
+at()
+{
+	expect_screen "${ORDER[$1]}" "$2 (${ORDER[$1]})"
+	expect_tab Projects
+}
+keys C-d
+at $((PAGE / 2)) "^D moves half a page down"
+keys C-d
+at $((PAGE / 2 * 2)) "^D again"
+keys C-u
+at $((PAGE / 2)) "^U moves half a page up"
+keys NPage
+at $((PAGE / 2 + PAGE)) "PgDn moves a page down"
+keys NPage
+at $((PAGE / 2 + 2 * PAGE)) "PgDn again"
+keys PPage
+at $((PAGE / 2 + PAGE)) "PgUp moves a page up"
+keys End
+at 104 "End moves to the last project"
+keys PPage
+at $((104 - PAGE)) "PgUp from the end"
+keys Home
+at 0 "Home moves to the first project"
+keys PPage
+at 0 "PgUp on the first row stays there"
+keys G
+at 104 "G moves to the last"
+keys NPage
+at 104 "PgDn on the last row stays there"
+keys g
+at 0 "g moves to the first"
+keys Right
+at 0 "Right does nothing in Projects"
+keys Left
+at 0 "nor Left"
+keys Down Down
+at 2 "Down twice"
+keys n
+at 3 "n without a filter moves to the next row"
+keys N N
+at 1 "N twice moves back two rows"
+
+# n and N with a filter: the matches, around the end.
+keys /
+type_text "Paging project 01"
+keys Enter
+expect_screen "/Paging project 01: 10 matches" "the filter has ten matches"
+expect_screen "project:p010" "the first match is selected"
+keys n
+expect_screen "project:p011" "n moves to the next match"
+keys n
+expect_screen "project:p012" "n again"
+keys N N
+expect_screen "project:p010" "N twice comes back to the first match"
+keys N
+expect_screen "project:p019" "N on the first match goes round to the last"
+keys n
+expect_screen "project:p010" "n on the last goes round to the first"
+keys Escape
+expect_screen "105 projects" "Esc clears the filter"
+
+# :search TEXT, :help, an unknown command, :quit.
+keys :
+expect_bottom ":" ": opens the command line"
+type_text "search Rana"
+keys Enter
+expect_screen "search every record" ":search TEXT opens the search"
+expect_screen "filter: Rana" "with the text typed"
+expect_screen "Yearly meeting of the Nordic IT managers, Mo i Rana" "and its match"
+keys Enter
+expect_tab Calendar
+expect_screen "Agenda from 2012-04-01" "Enter jumps to the event in the Calendar"
+keys 3 :
+type_text "help"
+keys Enter
+expect_screen "Keys in Projects" ":help opens the help"
+keys q
+expect_screen "105 projects" "q closes it"
+keys :
+type_text "bogus"
+keys Enter
+expect_screen "unknown command 'bogus' (:search TEXT, :help, :quit)" \
+	"an unknown command is named, with the ones there are"
+alive ":bogus does not quit"
+keys :
+type_text "quit"
+keys Enter
+expect_screen "[noron exited with 0]" ":quit quits with exit code 0"
+
+# Right and Left (the arrows as h and l) in Areas and People.
+stop_noron
+start_noron 100 30
+keys Right
+expect_screen "DK cell: Enter sets it" "Right selects the DK cell in Areas"
+keys Right
+expect_screen "SE cell: Enter sets it" "Right again the SE cell"
+keys Left
+expect_screen "DK cell: Enter sets it" "Left goes back to DK"
+keys 6
+expect_screen "5 institutions" "People"
+keys Right
+expect_screen "0 people" "Right switches People to the people"
+keys Left
+expect_screen "5 institutions" "Left back to the institutions"
+keys q
+expect_screen "[noron exited with 0]" "q quits"
 
 # ---------------------------------------------------------------------------
 # The terminal goes away (a dropped SSH link): noron ends at once and never

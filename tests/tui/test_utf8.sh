@@ -1,9 +1,9 @@
 #!/bin/bash
 # UTF-8 on screen: names with Æ Ø Å Þ Ð and CJK titles take their real width,
 # so the columns after them start where they do on other rows (widths from
-# python's unicodedata.east_asian_width); long titles are cut with "…" on a
-# character boundary; UTF-8 typed into the filter and the form's line editor
-# works by character.
+# python's unicodedata.east_asian_width, combining characters none); long
+# titles are cut with "…" on a character boundary; UTF-8 typed into the
+# filter and the form's line editor works by character.
 
 . "$TESTS_DIR/tui/lib.sh"
 need_python
@@ -22,6 +22,9 @@ LONG_CJK="北欧国立図書館デジタル保存協力プロジェクトの非�
 add project "title=$CJK" status=planned start=2012-01-01 >/dev/null
 add project "title=$LONG" status=idea >/dev/null
 add project "title=$LONG_CJK" status=idea start=2013-02-03 >/dev/null
+# e and a followed by combining accents (U+0301, U+030A): one column each.
+COMBINING=$'Re\xcc\x81seau Ka\xcc\x8arlsruhe'
+add project "title=$COMBINING" status=completed start=2014-05-06 institutions=kb-dk,nb-no >/dev/null
 area_is=$(add area "title=Ættfræði og Þjóðskrá" parent=area:metadata)
 area_ja=$(add area "title=日本語の目録データ" parent=area:metadata)
 add standing "area=$area_is" institution=institution:kb-dk level=advanced >/dev/null
@@ -110,15 +113,22 @@ project_columns()
 	same_column "$size: the status column lines up after Æ/Ø/Å/Þ/Ð and CJK titles" \
 		" title" "status" \
 		"NORON wiki" "ongoing" \
-		"$CJK" "planned" \
+		"北欧図書館の" "planned" \
 		"北欧国立" "idea" \
 		"Ærøskøbing" "idea" \
-		"Catalogue of skills" "idea"
-	same_column "$size: the start column lines up too" \
+		"${COMBINING:0:8}" "completed" \
+		"Catalogue of" "idea"
+	same_column "$size: the institutions column lines up after accents and CJK" \
+		" title" "inst" \
+		"NORON wiki" "DK FI" \
+		"${COMBINING:0:8}" "DK NO"
+	# At 100x30 the list beside the detail is too narrow for the dates.
+	[ "$size" = 100x30 ] || same_column "$size: the start column lines up too" \
 		" title" "start" \
 		"NORON wiki" "2011-03-18" \
-		"$CJK" "2012-01-01" \
-		"北欧国立" "2013-02-03"
+		"北欧図書館の" "2012-01-01" \
+		"北欧国立" "2013-02-03" \
+		"${COMBINING:0:8}" "2014-05-06"
 	expect_cut "$LONG" "$size: the long Nordic title is cut with … on a character"
 	expect_cut "$LONG_CJK" "$size: the long CJK title is cut with … on a whole wide character"
 	expect_clean_utf8 "$size: no character is broken on screen"
@@ -127,8 +137,9 @@ project_columns()
 # ---------------------------------------------------------------------------
 start_noron 80 24
 keys 3
-expect_screen "8 projects" "Projects with the three added"
+expect_screen "9 projects" "Projects with the four added"
 expect_screen "$CJK" "the CJK title is shown whole"
+expect_screen "$COMBINING" "the title with combining accents is shown whole"
 project_columns 80x24
 resize 100 30
 expect_line_has "NORON wiki" "│" "at 100x30 the detail is beside the list"
@@ -137,7 +148,7 @@ resize 120 30
 expect_line_has "NORON wiki" "│" "120x30"
 project_columns 120x30
 resize 80 24
-expect_screen "8 projects" "back at 80x24"
+expect_screen "9 projects" "back at 80x24"
 
 # The detail wraps the long title without breaking characters.
 keys /
@@ -147,7 +158,7 @@ expect_screen "/kortes: 1 match" "the filter finds the long title"
 expect_screen "Ærøskøbing, Øresund, Åbenrå, Þingvellir og Ðakkir" "its detail shows the title whole"
 expect_clean_utf8 "the wrapped detail breaks no character"
 keys Escape
-expect_screen "8 projects" "filter cleared"
+expect_screen "9 projects" "filter cleared"
 
 # ---------------------------------------------------------------------------
 # People: the institution and role columns after Nordic names.

@@ -6,7 +6,9 @@
 # - the matrix's cells, kept while the cursor moves, follow a standing changed
 #   by another noron (here the command line) once the person is back at the
 #   keyboard;
-# - the global search counts its matches, up to 1000 ("1000+").
+# - the global search counts its matches, up to 1000 ("1000+");
+# - the Areas detail shows each library's standing with its note and the
+#   skills, events and proposals linked to the area.
 
 . "$TESTS_DIR/tui/lib.sh"
 need_python
@@ -91,6 +93,31 @@ type_text "Mikrofilm"
 expect_line_has "filter: Mikrofilm" " 1000+ matches " "1,001 matches are counted as 1000+"
 keys Escape
 expect_not_screen "search every record" "Esc closes the search"
+
+# The Areas detail of one area: its description, every library's standing
+# with its note, and the skills, events and proposals linked to it.
+stop_noron
+run add standing area=area:metadata institution=institution:kb-dk level=started \
+	"note=Moving to BIBFRAME next year"
+run add standing area=area:metadata institution=institution:nb-no level=advanced priority=yes
+run add event "title=Metadata workshop Oslo" kind=workshop start=2025-05-05 areas=area:metadata
+run add proposal "title=Linked data for catalogues" area=area:metadata
+run add skill "topic=MARC to BIBFRAME" kind=skill institution=institution:kb-dk area=area:metadata
+start_noron 200 60
+keys /
+type_text "Metadata"
+keys Enter
+expect_screen "area:metadata" "the filter selects Metadata"
+expect_line_has "│" "One of the seven main groups" "the detail has the area's description"
+expect_line_has "DK  started" "Moving to BIBFRAME next year" "DK's standing with its note"
+expect_line_has "NO  advanced" "priority" "NO's standing, marked as a priority"
+expect_line_has "│" "SE  -" "a library without a standing shows -"
+expect_line_has "│" "MARC to BIBFRAME" "the linked skill"
+expect_line_has "│" "Metadata workshop Oslo" "the linked event"
+expect_line_has "│" "Linked data for catalogues" "the linked proposal"
+sections=$(screen | grep -oE "│ (Skills|Events|Proposals) *$" | tr -d '│ ' | tr '\n' ' ')
+check "the skills, events and proposals each have their heading ($sections)" \
+	test "$sections" = "Skills Events Proposals "
 
 stop_noron
 finish

@@ -198,6 +198,37 @@ static void test_title_and_list_columns(void **state)
 	}
 }
 
+/* Guards: a FL_BRIEF field refers to a type that has a short name (a
+ * FL_SHORT text field); at most one FL_SHORT field per type. */
+static void test_brief_refers_to_short(void **state)
+{
+	(void)state;
+	int briefs = 0;
+	for (size_t i = 0; i < record_type_count; i++) {
+		const struct type_def *t = record_types[i];
+		int shorts = 0;
+		for (size_t j = 0; j < t->nfields; j++) {
+			const struct field_def *f = &t->fields[j];
+			if (f->flags & FL_SHORT) {
+				shorts++;
+				assert_int_equal(f->kind, FIELD_TEXT);
+			}
+			if (!(f->flags & FL_BRIEF))
+				continue;
+			briefs++;
+			assert_true(f->kind == FIELD_REF || f->kind == FIELD_REFLIST);
+			const struct type_def *target = type_find(f->ref);
+			assert_non_null(target);
+			int target_shorts = 0;
+			for (size_t k = 0; k < target->nfields; k++)
+				target_shorts += !!(target->fields[k].flags & FL_SHORT);
+			assert_int_equal(target_shorts, 1);
+		}
+		assert_true(shorts <= 1);
+	}
+	assert_true(briefs >= 2);	/* a skill's institution, a project's institutions */
+}
+
 /* Guards: each type has a required field, and a title field is required. */
 static void test_required_fields(void **state)
 {
@@ -330,6 +361,7 @@ int main(void)
 		cmocka_unit_test(test_ref_fields_name_a_type),
 		cmocka_unit_test(test_design_references),
 		cmocka_unit_test(test_title_and_list_columns),
+		cmocka_unit_test(test_brief_refers_to_short),
 		cmocka_unit_test(test_required_fields),
 		cmocka_unit_test(test_init_values_valid),
 		cmocka_unit_test(test_sort_uses_known_fields),

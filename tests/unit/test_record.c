@@ -586,6 +586,37 @@ static void test_record_label(void **state)
 	cJSON_Delete(e);
 }
 
+/* Guards: the short name is the code after its last '-', upper-cased, at
+ * most three letters or digits (the id's key without a code); none for a
+ * type without a FL_SHORT field or a code with nothing usable. */
+static void test_record_short_label(void **state)
+{
+	(void)state;
+	static const struct { const char *json, *want; } cases[] = {
+		{ "{\"_id\": \"institution:x1\", \"type\": \"institution\", \"code\": \"kb-dk\"}", "DK" },
+		{ "{\"_id\": \"institution:x2\", \"type\": \"institution\", \"code\": \"lbs-is\"}", "IS" },
+		{ "{\"_id\": \"institution:x3\", \"type\": \"institution\", \"code\": \"bl\"}", "BL" },
+		{ "{\"_id\": \"institution:x4\", \"type\": \"institution\", \"code\": \"nat-abcdef\"}",
+		  "ABC" },
+		{ "{\"_id\": \"institution:x5\", \"type\": \"institution\", \"code\": \"kb-\"}", "KB" },
+		{ "{\"_id\": \"institution:nb-no\", \"type\": \"institution\"}", "NO" },
+		{ "{\"_id\": \"institution:x6\", \"type\": \"institution\", \"code\": \"þjóð\"}", NULL },
+		{ "{\"_id\": \"area:metadata\", \"type\": \"area\", \"title\": \"Metadata\"}", NULL },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		cJSON *doc = parse(cases[i].json);
+		char *got = record_short_label(doc);
+		if (cases[i].want) {
+			assert_non_null(got);
+			assert_string_equal(got, cases[i].want);
+		} else {
+			assert_null(got);
+		}
+		free(got);
+		cJSON_Delete(doc);
+	}
+}
+
 /* Guards: every field's text reads back into the same value (command line round trip). */
 static void test_field_text_round_trip(void **state)
 {
@@ -669,6 +700,7 @@ int main(void)
 		cmocka_unit_test(test_check_design_example),
 		cmocka_unit_test(test_record_normalize),
 		cmocka_unit_test(test_record_label),
+		cmocka_unit_test(test_record_short_label),
 		cmocka_unit_test(test_field_text_round_trip),
 		cmocka_unit_test(test_record_search_text),
 		/* Last: it crashes while the code dereferences a NULL err. */

@@ -513,6 +513,43 @@ static void test_labels_follow_changes(void **state)
 	label_is(f->c, "institution:kb-xx", "Their name", true);
 }
 
+/* Guards: a FL_BRIEF field shows the records it names by their short names,
+ * kept as the labels are, following a changed code; "?" for a record the
+ * cache lacks or has deleted. */
+static void test_brief_text(void **state)
+{
+	struct fx *f = *state;
+	const struct field_def *inst = field_find(type_find("project"), "institutions");
+	const struct field_def *one = field_find(type_find("skill"), "institution");
+	save(f, "{\"_id\":\"institution:kb-xx\",\"type\":\"institution\",\"code\":\"kb-xx\","
+	     "\"name\":\"X library\",\"country\":\"SE\"}");
+	save(f, "{\"_id\":\"institution:kb-yy\",\"type\":\"institution\",\"code\":\"kb-yy\","
+	     "\"name\":\"Y library\",\"country\":\"SE\"}");
+	cJSON *doc = cJSON_Parse("{\"_id\":\"project:p\",\"type\":\"project\","
+				 "\"institutions\":[\"institution:kb-yy\",\"institution:kb-xx\","
+				 "\"institution:gone\"],\"institution\":\"institution:kb-xx\"}");
+	char *text = cache_brief_text(f->c, doc, inst);
+	assert_string_equal(text, "YY XX ?");
+	free(text);
+	text = cache_brief_text(f->c, doc, one);
+	assert_string_equal(text, "XX");
+	free(text);
+	exec_ok(f->c, "UPDATE docs SET body = json_set(body, '$.code', 'kb-zz')"
+		" WHERE id = 'institution:kb-xx'");
+	text = cache_brief_text(f->c, doc, inst);
+	assert_string_equal(text, "YY ZZ ?");
+	free(text);
+	assert_int_equal(cache_delete(f->c, "institution:kb-yy", &f->err), 0);
+	text = cache_brief_text(f->c, doc, inst);
+	assert_string_equal(text, "? ZZ ?");
+	free(text);
+	cJSON_DeleteItemFromObject(doc, "institutions");
+	text = cache_brief_text(f->c, doc, inst);
+	assert_string_equal(text, "");
+	free(text);
+	cJSON_Delete(doc);
+}
+
 /* Guards: a filter's matches, kept between the queries of one keystroke,
  * follow every change: a save here, a write by another connection, a
  * transaction rolled back, another filter. */
@@ -596,6 +633,7 @@ int main(void)
 		T(test_rows_from_end),
 		T(test_migrates_schema_1),
 		T(test_labels_follow_changes),
+		T(test_brief_text),
 		T(test_filter_follows_changes),
 		T(test_type_counts_follow),
 		T(test_ids_with_prefix),
