@@ -134,11 +134,11 @@ wait "$HOLD_PID"; HOLD_PID=
 # A lock held longer than the busy timeout: one clear message, the form
 # stays with what was typed, and C-s again saves once the lock is gone.
 tmux -S "$SOCKA" kill-server 2>/dev/null
-open_tui "$SOCKA" NORON_BUSY_TIMEOUT=500
+open_tui "$SOCKA" NORON_BUSY_TIMEOUT=1000
 on A
-check_screen "1 Areas" "A opens again with a busy timeout of 0.5 s"
+check_screen "1 Areas" "A opens again with a busy timeout of 1 s"
 keys 3
-hold 4
+hold 5
 add_project "After the lock"
 check_screen "locked by another process" "a lock held past the busy timeout is named on the status line" 5
 check_screen "New project" "the form stays open"
