@@ -12,7 +12,7 @@
 
 #include "fields.h"
 
-#define CACHE_SCHEMA_VERSION 7
+#define CACHE_SCHEMA_VERSION 8
 
 struct cache;
 

@@ -44,7 +44,8 @@ static int write_remote(struct cache *c, const struct remote_write *w, char **er
 		"INSERT INTO docs(id, type, body, rev, base, dirty, deleted, updated_at)"
 		" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, strftime('%Y-%m-%dT%H:%M:%SZ','now'))"
 		" ON CONFLICT(id) DO UPDATE SET type = ?2, body = ?3, rev = ?4, base = ?5,"
-		" dirty = ?6, deleted = ?7, rejected = NULL, updated_at = excluded.updated_at", err);
+		" dirty = ?6, deleted = ?7, rejected = NULL, prior_rev = NULL,"
+		" updated_at = excluded.updated_at", err);
 	if (!st)
 		return -1;
 	char *body = cJSON_PrintUnformatted(w->body);
@@ -221,6 +222,83 @@ static int merge(struct cache *c, const char *id, const char *rev, cJSON *theirs
 	return rc;
 }
 
+/* The revision id had before the endpoint lost it (replica_reset), or NULL. */
+static char *prior_rev(struct cache *c, const char *id)
+{
+	sqlite3_stmt *q = cache_prepare(c, "SELECT prior_rev FROM docs WHERE id = ? AND rev IS NULL"
+					" AND prior_rev IS NOT NULL", NULL);
+	if (!q)
+		return NULL;
+	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+	char *out = sqlite3_step(q) == SQLITE_ROW ? xstrdup((const char *)sqlite3_column_text(q, 0))
+		: NULL;
+	sqlite3_finalize(q);
+	return out;
+}
+
+/* This cache held theirs, exactly (stamps included), at some time: its
+ * history has it. */
+static bool had_version(struct cache *c, const char *id, const cJSON *theirs)
+{
+	sqlite3_stmt *q = cache_prepare(c, "SELECT after FROM history WHERE id = ? AND "
+					"after IS NOT NULL ORDER BY seq DESC", NULL);
+	if (!q)
+		return false;
+	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+	bool found = false;
+	while (!found && sqlite3_step(q) == SQLITE_ROW) {
+		cJSON *v = cJSON_Parse((const char *)sqlite3_column_text(q, 0));
+		found = v && cJSON_Compare(v, theirs, 1);
+		cJSON_Delete(v);
+	}
+	sqlite3_finalize(q);
+	return found;
+}
+
+/* The endpoint holds a version this cache had already (it lost the newer
+ * one): this cache's record goes on top of it, pushed unless the same. */
+static int put_on_top(struct cache *c, const char *id, const char *rev, const cJSON *theirs,
+		      const struct cache_doc *old, char **err)
+{
+	bool same = theirs && !old->deleted ? cJSON_Compare(theirs, old->body, 1)
+		: !theirs && old->deleted;
+	char *base = theirs ? cJSON_PrintUnformatted(theirs) : NULL;
+	struct remote_write w = { .id = id, .rev = rev, .body = old->body, .base = base,
+				  .deleted = old->deleted, .dirty = !same };
+	int rc = write_remote(c, &w, err);
+	free(base);
+	return rc;
+}
+
+/* A record pulled after a reset, which had revision prior before it. */
+static int apply_after_reset(struct cache *c, const char *id, const char *rev,
+			     const cJSON *theirs, const char *prior, struct cache_doc *old,
+			     struct replica_stats *st, char **err)
+{
+	if (!strcmp(prior, rev) || (theirs && had_version(c, id, theirs))) {
+		st->unchanged++;
+		return put_on_top(c, id, rev, theirs, old, err);
+	}
+	free(old->rev);		/* a newer version: merged against what this cache knew */
+	old->rev = xstrdup(prior);
+	return 1;
+}
+
+/* The endpoint's version against the revision the cache knows (old->rev). */
+static int apply_known(struct cache *c, const char *id, const char *rev, cJSON *theirs,
+		       const struct cache_doc *old, struct replica_stats *st, char **err)
+{
+	if (old->rev && !strcmp(old->rev, rev)) {
+		st->unchanged++;
+		return 0;
+	}
+	if (!old->body || !old->dirty) {
+		st->taken++;
+		return take(c, id, rev, theirs, old, err);
+	}
+	return merge(c, id, rev, theirs, old, st, err);
+}
+
 int replica_apply(struct cache *c, const cJSON *remote, struct replica_stats *st, char **err)
 {
 	const cJSON *idj = cJSON_GetObjectItemCaseSensitive(remote, "_id");
@@ -235,16 +313,14 @@ int replica_apply(struct cache *c, const cJSON *remote, struct replica_stats *st
 	struct cache_doc old;
 	if (cache_get(c, id, &old, err) < 0)
 		return -1;
-	int rc = 0;
 	cJSON *theirs = remote_body(remote);
-	if (old.rev && !strcmp(old.rev, rev))
-		st->unchanged++;
-	else if (!old.body || !old.dirty) {
-		rc = take(c, id, rev, theirs, &old, err);
-		st->taken++;
-	} else {
-		rc = merge(c, id, rev, theirs, &old, st, err);
-	}
+	int rc = 1;
+	char *prior = old.body && !old.rev ? prior_rev(c, id) : NULL;
+	if (prior)
+		rc = apply_after_reset(c, id, rev, theirs, prior, &old, st, err);
+	if (rc == 1)
+		rc = apply_known(c, id, rev, theirs, &old, st, err);
+	free(prior);
 	cJSON_Delete(theirs);
 	cache_doc_free(&old);
 	return rc;

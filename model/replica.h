@@ -9,6 +9,7 @@
 
 #include <cJSON.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "cache.h"
 
@@ -30,11 +31,29 @@ int replica_set_checkpoint(struct cache *c, const char *endpoint, const char *se
 /* Records how a round ended (error NULL: it succeeded). */
 int replica_finish(struct cache *c, const char *endpoint, const char *error, char **err);
 
+/* Each checkpoint document the cache writes on the endpoint carries a new
+ * random mark: replica_mark_start makes it (committed before the document
+ * is sent), replica_mark_written records that the endpoint took it, as
+ * revision rev. */
+int replica_mark_start(struct cache *c, const char *endpoint, char **mark, char **err);
+int replica_mark_written(struct cache *c, const char *endpoint, const char *mark,
+			 const char *rev, char **err);
+/* 1 when the endpoint's checkpoint document (mark, at rev) is the last this
+ * cache wrote, or the one it was writing when it stopped (also when the
+ * cache has none to compare); 0 when it is not: the database was put back
+ * from a backup or replaced by a copy. -1 on error. */
+int replica_mark_check(struct cache *c, const char *endpoint, const char *mark, const char *rev,
+		       char **err);
+
 /* The cache's own id, naming its checkpoint on the endpoint. */
 char *cache_uuid(struct cache *c, char **err);
 
-/* The endpoint lost everything it had (a recreated database): forget its
- * revisions and checkpoint so the next round pulls all and pushes all. */
+/* The endpoint lost what it had (a recreated database, or one put back
+ * from a backup): forget its checkpoint and revisions, so that the round
+ * pulls all and pushes all. Each record keeps the revision it had as
+ * prior_rev: pulled again, a record the endpoint still has at that
+ * revision, or at a version this cache had before, is sent again only if
+ * this cache holds something newer; any other version is merged as usual. */
 int replica_reset(struct cache *c, const char *endpoint, char **err);
 
 struct push_item {
@@ -51,9 +70,10 @@ struct push_batch {
 };
 
 /* The next unsynced records after `after` (0: from the start), skipping
- * those in conflict or refused by the endpoint. */
-int replica_outgoing(struct cache *c, long long after, int limit, struct push_batch *b,
-		     char **err);
+ * those in conflict or refused by the endpoint: at most limit of them, and
+ * at most max_bytes of JSON (0: no bound) but always one. */
+int replica_outgoing(struct cache *c, long long after, int limit, size_t max_bytes,
+		     struct push_batch *b, char **err);
 void push_batch_free(struct push_batch *b);
 
 /* The endpoint took it as rev. Clean unless it was edited meanwhile. */

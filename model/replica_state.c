@@ -65,6 +65,62 @@ int replica_finish(struct cache *c, const char *endpoint, const char *error, cha
 			  "saving the sync state", err);
 }
 
+int replica_mark_start(struct cache *c, const char *endpoint, char **mark, char **err)
+{
+	*mark = query_text(c, "SELECT lower(hex(randomblob(16)))", NULL, err);
+	if (!*mark)
+		return -1;
+	if (!exec_bound(c, "INSERT INTO sync_state(endpoint, mark_next) VALUES(?1, ?2) ON "
+			"CONFLICT(endpoint) DO UPDATE SET mark_next = ?2", endpoint, *mark,
+			"saving the checkpoint's mark", err))
+		return 0;
+	free(*mark);
+	*mark = NULL;
+	return -1;
+}
+
+int replica_mark_written(struct cache *c, const char *endpoint, const char *mark,
+			 const char *rev, char **err)
+{
+	sqlite3_stmt *st = cache_prepare(c, "UPDATE sync_state SET mark = ?2, mark_rev = ?3, "
+					 "mark_next = NULL WHERE endpoint = ?1", err);
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, endpoint, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, mark, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, rev, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st) == SQLITE_DONE ? 0
+		: cache_fail(c, "saving the checkpoint's mark", err);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int replica_mark_check(struct cache *c, const char *endpoint, const char *mark, const char *rev,
+		       char **err)
+{
+	sqlite3_stmt *st = cache_prepare(c, "SELECT mark IS NULL AND mark_next IS NULL, mark = ?2 "
+					 "AND (mark_rev IS NULL OR mark_rev = ?3), mark_next = ?2 "
+					 "FROM sync_state WHERE endpoint = ?1", err);
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, endpoint, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, mark, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, rev, -1, SQLITE_STATIC);
+	int step = sqlite3_step(st);
+	bool none = step != SQLITE_ROW || sqlite3_column_int(st, 0);
+	bool last = step == SQLITE_ROW && sqlite3_column_int(st, 1);
+	bool next = step == SQLITE_ROW && sqlite3_column_int(st, 2);
+	sqlite3_finalize(st);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return cache_fail(c, "reading the sync state", err);
+	if (none || last)
+		return 1;
+	if (!next)
+		return 0;
+	/* Written, though the endpoint's answer never arrived: it is the last now. */
+	return replica_mark_written(c, endpoint, mark, rev, err) ? -1 : 1;
+}
+
 char *cache_uuid(struct cache *c, char **err)
 {
 	return query_text(c, "SELECT value FROM meta WHERE key = ?", "uuid", err);
@@ -75,8 +131,8 @@ int replica_reset(struct cache *c, const char *endpoint, char **err)
 	if (exec_bound(c, "DELETE FROM sync_state WHERE endpoint = ?", endpoint, NULL,
 		       "resetting the sync state", err))
 		return -1;
-	return exec_bound(c, "UPDATE docs SET rev = NULL, dirty = 1 WHERE rev IS NOT NULL", NULL,
-			  NULL, "resetting the sync state", err);
+	return exec_bound(c, "UPDATE docs SET prior_rev = rev, rev = NULL, dirty = 1 WHERE rev IS "
+			  "NOT NULL", NULL, NULL, "resetting the sync state", err);
 }
 
 /* The document _bulk_docs gets for a stored record. */
@@ -109,8 +165,15 @@ static void add_item(struct push_batch *b, cJSON *list, sqlite3_stmt *st)
 	cJSON_AddItemToArray(list, doc);
 }
 
-int replica_outgoing(struct cache *c, long long after, int limit, struct push_batch *b,
-		     char **err)
+/* The size of a record in a _bulk_docs request, near enough: its body and
+ * room for _rev. */
+static size_t outgoing_size(sqlite3_stmt *st)
+{
+	return (size_t)sqlite3_column_bytes(st, 2) + (size_t)sqlite3_column_bytes(st, 3) + 16;
+}
+
+int replica_outgoing(struct cache *c, long long after, int limit, size_t max_bytes,
+		     struct push_batch *b, char **err)
 {
 	*b = (struct push_batch){ .docs = cJSON_CreateObject(), .last = after };
 	cJSON *list = cJSON_AddArrayToObject(b->docs, "docs");
@@ -121,11 +184,17 @@ int replica_outgoing(struct cache *c, long long after, int limit, struct push_ba
 		return -1;
 	sqlite3_bind_int64(st, 1, after);
 	sqlite3_bind_int(st, 2, limit);
+	size_t bytes = 0;
 	int step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		bytes += outgoing_size(st);
+		if (max_bytes && b->n && bytes > max_bytes)
+			break;	/* the next batch starts with it */
 		add_item(b, list, st);
+	}
 	sqlite3_finalize(st);
-	return step == SQLITE_DONE ? 0 : cache_fail(c, "reading unsynced edits", err);
+	return step == SQLITE_DONE || step == SQLITE_ROW ? 0
+		: cache_fail(c, "reading unsynced edits", err);
 }
 
 void push_batch_free(struct push_batch *b)
@@ -142,7 +211,8 @@ void push_batch_free(struct push_batch *b)
 int replica_pushed(struct cache *c, const struct push_item *it, const char *rev, char **err)
 {
 	sqlite3_stmt *st = cache_prepare(c, "UPDATE docs SET rev = ?1, base = ?2, rejected = NULL,"
-		" dirty = CASE WHEN body = ?2 AND deleted = ?3 THEN 0 ELSE 1 END WHERE id = ?4", err);
+		" prior_rev = NULL, dirty = CASE WHEN body = ?2 AND deleted = ?3 THEN 0 ELSE 1 END"
+		" WHERE id = ?4", err);
 	if (!st)
 		return -1;
 	sqlite3_bind_text(st, 1, rev, -1, SQLITE_STATIC);

@@ -109,6 +109,18 @@ static const char *const migrations[] = {
 	"DROP INDEX IF EXISTS docs_sort_person;"
 	"DROP INDEX IF EXISTS docs_sort_skill;"
 	"DROP INDEX IF EXISTS docs_sort_fund;",
+	/* 8: the mark and revision of the checkpoint document this cache last
+	 * wrote on the endpoint (mark, mark_rev), and the mark of the one it is
+	 * writing (mark_next, until the endpoint's answer is recorded): any
+	 * other document was put back from a backup, and what the backup lacks
+	 * is sent again.
+	 * prior_rev: the revision a record had before the endpoint lost it, so
+	 * that the version the endpoint has now can be told apart from a newer
+	 * one. */
+	"ALTER TABLE sync_state ADD COLUMN mark TEXT;"
+	"ALTER TABLE sync_state ADD COLUMN mark_next TEXT;"
+	"ALTER TABLE sync_state ADD COLUMN mark_rev TEXT;"
+	"ALTER TABLE docs ADD COLUMN prior_rev TEXT;",
 };
 
 #define LATEST ((int)(sizeof migrations / sizeof migrations[0]))

@@ -106,11 +106,21 @@ static int parse(struct config *cfg, char *text, char **err)
 	return 0;
 }
 
-/* A password in the config is refused unless only its owner can read it. */
+/* A password written into the url (https://user:password@host/db). */
+static bool url_has_password(const char *url)
+{
+	size_t len;
+	const char *user = url ? url_userinfo(url, &len) : NULL;
+	const char *colon = user ? memchr(user, ':', len) : NULL;
+	return colon && colon + 1 < user + len;
+}
+
+/* A password in the config, as the password key or inside the url, is
+ * refused unless only its owner can read the file. */
 static int check_mode(const struct config *cfg, char **err)
 {
 	struct stat sb;
-	if (!cfg->password || stat(cfg->path, &sb))
+	if ((!cfg->password && !url_has_password(cfg->url)) || stat(cfg->path, &sb))
 		return 0;
 	if (sb.st_mode & 077)
 		return err_set(err, "%s holds a password but others can read it (mode %03o): "

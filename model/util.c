@@ -318,3 +318,20 @@ char *json_safe(const char *json)
 	}
 	return buf_take(&b);
 }
+
+/* The authority is what follows "//" up to the first '/'; its userinfo ends
+ * at the last '@' in it, since an '@' typed into a password may come first. */
+const char *url_userinfo(const char *url, size_t *len)
+{
+	const char *scheme = strstr(url, "://");
+	const char *start = scheme ? scheme + 3 : url;
+	size_t authority = strcspn(start, "/");
+	const char *at = NULL;
+	for (const char *p = start; p < start + authority; p++)
+		if (*p == '@')
+			at = p;
+	if (!at)
+		return NULL;
+	*len = (size_t)(at - start);
+	return start;
+}

@@ -75,4 +75,8 @@ char *json_safe(const char *json);
  * array). */
 char **text_wrap(const char *s, int cols, int *n);
 
+/* The user:password part of a URL (before the last '@' of the host part),
+ * *len bytes from the pointer returned; NULL when the URL has none. */
+const char *url_userinfo(const char *url, size_t *len);
+
 #endif

@@ -28,6 +28,15 @@ static char *password(const struct config *cfg, char **err)
 	return xstrdup(line);
 }
 
+/* NORON_HTTP_TIMEOUT: seconds a request may take, for a slow line (or a test). */
+static long timeout_from_env(void)
+{
+	const char *v = getenv("NORON_HTTP_TIMEOUT");
+	char *end;
+	long n = v && *v ? strtol(v, &end, 10) : 0;
+	return n > 0 && !*end ? n : 0;
+}
+
 int connect_opts(const struct config *cfg, bool verbose, struct http_opts *o, char **err)
 {
 	char *pw = password(cfg, err);
@@ -35,7 +44,8 @@ int connect_opts(const struct config *cfg, bool verbose, struct http_opts *o, ch
 		return -1;
 	*o = (struct http_opts){ .user = cfg->user, .password = pw, .ca_file = cfg->ca_file,
 				 .allow_http = cfg->allow_http, .verbose = verbose,
-				 .retries = 4, .max_wait_ms = 8000, .max_body = 64 << 20 };
+				 .retries = 4, .max_wait_ms = 8000, .max_body = 64 << 20,
+				 .timeout = timeout_from_env() };
 	return 0;
 }
 

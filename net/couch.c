@@ -86,7 +86,9 @@ int couch_changes(struct http *h, const char *since, int limit, cJSON **page, ch
 	char *path = str_printf("_changes?feed=normal&style=all_docs&include_docs=true"
 				"&conflicts=true&limit=%d&seq_interval=%d&since=%s", limit, limit, s);
 	long status;
+	http_expect_large(h, true);
 	int rc = couch_call(h, "GET", path, NULL, "reading changes", page, &status, err);
+	http_expect_large(h, false);
 	free(path);
 	free(s);
 	if (rc)
@@ -145,7 +147,9 @@ int couch_bulk_get(struct http *h, const cJSON *ids, cJSON **docs, char **err)
 	char *body = cJSON_PrintUnformatted(req);
 	cJSON_Delete(req);
 	long status;
+	http_expect_large(h, true);
 	int rc = couch_call(h, "POST", "_bulk_get", body, "reading documents", &j, &status, err);
+	http_expect_large(h, false);
 	free(body);
 	if (rc)
 		return -1;
@@ -161,52 +165,102 @@ int couch_bulk_get(struct http *h, const cJSON *ids, cJSON **docs, char **err)
 	return 0;
 }
 
-int couch_get_checkpoint(struct http *h, const char *name, char **last_seq, char **rev,
+void couch_checkpoint_free(struct couch_checkpoint *cp)
+{
+	free(cp->last_seq);
+	free(cp->mark);
+	free(cp->rev);
+	*cp = (struct couch_checkpoint){ 0 };
+}
+
+/* A 404 says whether the database or only the document is missing
+ * (COUCHDB.md: "Database does not exist." or "no_db_file"). */
+static bool db_missing(const cJSON *answer)
+{
+	const cJSON *reason = cJSON_GetObjectItemCaseSensitive(answer, "reason");
+	return cJSON_IsString(reason) && (!strcmp(reason->valuestring, "no_db_file")
+					  || strstr(reason->valuestring, "not exist"));
+}
+
+int couch_get_checkpoint(struct http *h, const char *name, struct couch_checkpoint *cp,
 			 char **err)
 {
 	char *path = str_printf("_local/%s", name);
 	cJSON *j;
 	long status;
-	*last_seq = *rev = NULL;
+	couch_checkpoint_free(cp);
 	int rc = couch_call(h, "GET", path, NULL, "reading the checkpoint", &j, &status, err);
 	free(path);
 	if (rc)
 		return -1;
 	if (status == 200) {
-		*last_seq = seq_text(cJSON_GetObjectItemCaseSensitive(j, "last_seq"));
-		*rev = seq_text(cJSON_GetObjectItemCaseSensitive(j, "_rev"));
-		if (!*last_seq || !*rev) {	/* not ours: no reset on its word */
+		const cJSON *mark = cJSON_GetObjectItemCaseSensitive(j, "mark");
+		cp->last_seq = seq_text(cJSON_GetObjectItemCaseSensitive(j, "last_seq"));
+		cp->rev = seq_text(cJSON_GetObjectItemCaseSensitive(j, "_rev"));
+		cp->mark = cJSON_IsString(mark) ? xstrdup(mark->valuestring) : NULL;
+		if (!cp->last_seq || !cp->rev) {	/* not ours: no reset on its word */
 			cJSON_Delete(j);
-			free(*last_seq), free(*rev);
-			*last_seq = *rev = NULL;
+			couch_checkpoint_free(cp);
 			return err_set(err, "%s: the checkpoint document has no last_seq or _rev "
 				       "(not a CouchDB-compatible endpoint?)", http_url(h));
 		}
 	}
-	/* A 404 says whether the database or only the document is missing
-	 * (COUCHDB.md: "Database does not exist." or "no_db_file"). */
-	const cJSON *reason = cJSON_GetObjectItemCaseSensitive(j, "reason");
-	rc = status != 404 ? 1 : cJSON_IsString(reason) && (!strcmp(reason->valuestring, "no_db_file")
-		|| strstr(reason->valuestring, "not exist")) ? 0 : 1;
+	rc = status == 404 && db_missing(j) ? 0 : 1;
 	cJSON_Delete(j);
+	if (status != 200 && status != 404)	/* a 409 or 412 says nothing of the document */
+		return err_set(err, "%s: reading the checkpoint failed (HTTP %ld); try again later",
+			       http_url(h), status);
 	return rc;
 }
 
-int couch_put_checkpoint(struct http *h, const char *name, const char *last_seq,
-			 const char *rev, char **err)
+/* One PUT of the checkpoint; *status is the endpoint's answer. */
+static int put_once(struct http *h, const char *name, const char *last_seq, const char *mark,
+		    struct couch_checkpoint *cp, long *status, char **err)
 {
 	cJSON *doc = cJSON_CreateObject();
 	cJSON_AddStringToObject(doc, "last_seq", last_seq);
-	if (rev)
-		cJSON_AddStringToObject(doc, "_rev", rev);
+	if (mark)
+		cJSON_AddStringToObject(doc, "mark", mark);
+	if (cp->rev)
+		cJSON_AddStringToObject(doc, "_rev", cp->rev);
 	char *body = cJSON_PrintUnformatted(doc);
 	char *path = str_printf("_local/%s", name);
 	cJSON *j;
-	long status;
-	int rc = couch_call(h, "PUT", path, body, "saving the checkpoint", &j, &status, err);
+	int rc = couch_call(h, "PUT", path, body, "saving the checkpoint", &j, status, err);
+	const cJSON *rev = cJSON_GetObjectItemCaseSensitive(j, "rev");
+	if (!rc && *status < 300) {
+		struct couch_checkpoint now = {
+			.last_seq = xstrdup(last_seq), .mark = mark ? xstrdup(mark) : NULL,
+			.rev = cJSON_IsString(rev) ? xstrdup(rev->valuestring) : NULL,
+		};
+		couch_checkpoint_free(cp);
+		*cp = now;
+	}
 	cJSON_Delete(j);
 	cJSON_Delete(doc);
 	free(body);
 	free(path);
 	return rc;
+}
+
+int couch_put_checkpoint(struct http *h, const char *name, const char *last_seq,
+			 const char *mark, struct couch_checkpoint *cp, char **err)
+{
+	long status;
+	if (put_once(h, name, last_seq, mark, cp, &status, err))
+		return -1;
+	if (status == 409) {	/* written meanwhile: over the current revision, once */
+		struct couch_checkpoint now = { 0 };
+		if (couch_get_checkpoint(h, name, &now, err) < 0)
+			return -1;
+		free(cp->rev);
+		cp->rev = now.rev ? xstrdup(now.rev) : NULL;
+		couch_checkpoint_free(&now);
+		if (put_once(h, name, last_seq, mark, cp, &status, err))
+			return -1;
+	}
+	if (status >= 300)
+		return err_set(err, "%s: saving the checkpoint failed (HTTP %ld%s); try again",
+			       http_url(h), status, status == 404 ? ": the database is gone" : "");
+	return 0;
 }

@@ -33,12 +33,23 @@ int couch_bulk_docs(struct http *h, const cJSON *docs, cJSON **results, char **e
  * documents as stored on the endpoint (missing ones left out). */
 int couch_bulk_get(struct http *h, const cJSON *ids, cJSON **docs, char **err);
 
-/* The _local checkpoint document name: its last_seq (NULL when missing) and
- * _rev. 1 when the database is there, 0 when it is missing, -1 on error. */
-int couch_get_checkpoint(struct http *h, const char *name, char **last_seq, char **rev,
+/* The _local checkpoint document: the last sequence pulled, the mark of
+ * the cache that wrote it (see replica_mark_start) and its _rev. */
+struct couch_checkpoint {
+	char *last_seq, *mark, *rev;	/* last_seq NULL: no document */
+};
+void couch_checkpoint_free(struct couch_checkpoint *cp);
+
+/* Reads the checkpoint document name into *cp: 1 when the database is
+ * there (with or without the document), 0 when it is missing, -1 on error. */
+int couch_get_checkpoint(struct http *h, const char *name, struct couch_checkpoint *cp,
 			 char **err);
+/* Writes last_seq and mark over the revision cp->rev (NULL: a new
+ * document); cp then holds what was written and its new _rev. When the
+ * endpoint answers that the revision is not the current one (409), the
+ * current one is read and the write tried once more. */
 int couch_put_checkpoint(struct http *h, const char *name, const char *last_seq,
-			 const char *rev, char **err);
+			 const char *mark, struct couch_checkpoint *cp, char **err);
 
 /* The endpoint's reason for a failed answer, in one line. */
 char *couch_reason(const struct http_resp *r);

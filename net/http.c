@@ -6,7 +6,9 @@
 #include "http.h"
 #include "util.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,16 +24,28 @@ struct http {
 	struct http_opts o;
 	struct buf body;
 	bool too_big;
+	bool large;		/* the answer may be up to max_body */
 };
 
-static bool loopback(const char *host)
+bool http_host_loopback(const char *host)
 {
-	return !strcmp(host, "localhost") || !strncmp(host, "127.", 4) || !strcmp(host, "::1")
-		|| !strcmp(host, "[::1]");
+	if (!strcasecmp(host, "localhost"))
+		return true;
+	unsigned char addr[sizeof(struct in6_addr)];
+	size_t n = strlen(host);
+	if (n > 2 && host[0] == '[' && host[n - 1] == ']') {	/* [::1] as URLs write it */
+		char *bare = str_printf("%.*s", (int)(n - 2), host + 1);
+		bool one = inet_pton(AF_INET6, bare, addr) == 1
+			&& IN6_IS_ADDR_LOOPBACK((struct in6_addr *)addr);
+		free(bare);
+		return one;
+	}
+	if (inet_pton(AF_INET6, host, addr) == 1)
+		return IN6_IS_ADDR_LOOPBACK((struct in6_addr *)addr);
+	return inet_pton(AF_INET, host, addr) == 1 && addr[0] == 127;	/* 127.0.0.0/8 */
 }
 
-/* Splits url into scheme and host and checks them; returns the host. */
-static char *checked_host(const char *url, bool allow_http, char **err)
+char *http_checked_host(const char *url, bool allow_http, char **err)
 {
 	CURLU *u = curl_url();
 	char *scheme = NULL, *host = NULL, *out = NULL;
@@ -41,7 +55,7 @@ static char *checked_host(const char *url, bool allow_http, char **err)
 		err_set(err, "'%s' is not a URL (e.g. https://couch.example.org/noron)", safe);
 	else if (strcmp(scheme, "https") && strcmp(scheme, "http"))
 		err_set(err, "%s: only https (or http to this machine) is used", safe);
-	else if (!strcmp(scheme, "http") && !loopback(host) && !allow_http)
+	else if (!strcmp(scheme, "http") && !http_host_loopback(host) && !allow_http)
 		err_set(err, "%s: plain http would send your password in clear; use https, or "
 			"set allow_http = yes in the config if this network is trusted", safe);
 	else
@@ -55,12 +69,11 @@ static char *checked_host(const char *url, bool allow_http, char **err)
 
 char *url_redact(const char *url)
 {
-	const char *scheme = strstr(url, "://");
-	const char *start = scheme ? scheme + 3 : url;
-	const char *slash = strchr(start, '/'), *at = strchr(start, '@');
-	if (!at || (slash && at > slash))
+	size_t len;
+	const char *user = url_userinfo(url, &len);
+	if (!user)
 		return xstrdup(url);
-	return str_printf("%.*s%s", (int)(start - url), url, at + 1);
+	return str_printf("%.*s%s", (int)(user - url), url, user + len + 1);
 }
 
 char *url_escape(const char *s)
@@ -102,7 +115,7 @@ static char *url_part(const char *url, CURLUPart part)
 int http_open(struct http **out, const char *url, const struct http_opts *o, char **err)
 {
 	*out = NULL;
-	char *host = checked_host(url, o->allow_http, err);
+	char *host = http_checked_host(url, o->allow_http, err);
 	if (!host)
 		return -1;
 	static bool global_done;
@@ -149,6 +162,11 @@ void http_close(struct http *h)
 	free(h);
 }
 
+void http_expect_large(struct http *h, bool large)
+{
+	h->large = large;
+}
+
 const char *http_url(const struct http *h)
 {
 	return h->base;
@@ -163,7 +181,7 @@ void http_resp_free(struct http_resp *r)
 static void set_auth(struct http *h, const char *url)
 {
 	CURL *c = h->curl;
-	char *host = checked_host(url, true, NULL);
+	char *host = http_checked_host(url, true, NULL);
 	bool ours = host && !strcmp(host, h->host);
 	free(host);
 	curl_easy_setopt(c, CURLOPT_USERNAME, ours ? h->o.user : NULL);
@@ -184,6 +202,10 @@ static void set_options(struct http *h, const char *url, const char *method, con
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
 	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 16L);
 	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 30L);
+	long timeout = h->o.timeout > 0 ? h->o.timeout : HTTP_TIMEOUT;
+	if (h->large)
+		timeout += (long)(h->o.max_body / HTTP_SLOW_RATE);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, timeout);
 	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "gzip");
 	curl_easy_setopt(c, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
@@ -221,7 +243,7 @@ static CURLcode exchange(struct http *h, const char *method, const char *path, c
 		curl_easy_getinfo(h->curl, CURLINFO_REDIRECT_URL, &next);
 		if (rc || *status < 300 || *status > 399 || !next)
 			break;
-		char *host = checked_host(next, h->o.allow_http, err);
+		char *host = http_checked_host(next, h->o.allow_http, err);
 		if (!host) {
 			rc = CURLE_UNSUPPORTED_PROTOCOL;
 			break;
@@ -271,6 +293,19 @@ static int transport_error(struct http *h, CURLcode rc, char **err)
 	if (h->too_big)
 		return err_set(err, "%s answered with more than %zu bytes; giving up", h->base,
 			       h->o.max_body);
+	if (rc == CURLE_SSL_CACERT_BADFILE)
+		return err_set(err, "cannot reach %s: the CA certificates in ca_file %s cannot be "
+			       "read (fix ca_file in the config)", h->base,
+			       h->o.ca_file ? h->o.ca_file : "(the system's)");
+	if (rc == CURLE_PEER_FAILED_VERIFICATION)
+		return err_set(err, "cannot reach %s: its TLS certificate cannot be verified "
+			       "(%s); if the endpoint uses a private CA, set ca_file in the config "
+			       "to that CA's certificate", h->base, curl_easy_strerror(rc));
+	if (rc == CURLE_OPERATION_TIMEDOUT)
+		return err_set(err, "cannot reach %s: %s (the network is down or very slow; "
+			       "NORON_HTTP_TIMEOUT allows a request more than %ld seconds)",
+			       h->base, curl_easy_strerror(rc),
+			       h->o.timeout > 0 ? h->o.timeout : (long)HTTP_TIMEOUT);
 	return err_set(err, "cannot reach %s: %s (check the url and the network)", h->base,
 		       curl_easy_strerror(rc));
 }

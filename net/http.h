@@ -17,6 +17,7 @@ struct http_opts {
 	size_t max_body;		/* larger responses are refused */
 	int retries;			/* on network errors, 5xx and 429 */
 	long max_wait_ms;		/* the most one retry waits */
+	long timeout;			/* seconds a request may take; 0: HTTP_TIMEOUT */
 };
 
 struct http;
@@ -41,9 +42,25 @@ int http_request(struct http *h, const char *method, const char *path, const cha
 		 struct http_resp *r, char **err);
 void http_resp_free(struct http_resp *r);
 
+/* Each request must end within HTTP_TIMEOUT seconds (or the options'
+ * timeout), however it trickles in; one whose answer may be large (a page
+ * of changes, with documents up to max_body in all) gets as long as
+ * max_body takes at HTTP_SLOW_RATE bytes a second besides. */
+#define HTTP_TIMEOUT 300
+#define HTTP_SLOW_RATE (64 * 1024)
+void http_expect_large(struct http *h, bool large);
+
 /* A document id for a URL path: every byte but unreserved ones escaped. */
 char *url_escape(const char *s);
-/* url with any user:password@ taken out. */
+/* url with any user:password@ taken out (up to the last '@' before the
+ * path, so an '@' inside a password hides the rest of it too). */
 char *url_redact(const char *url);
+
+/* True for this machine: "localhost", an address in 127.0.0.0/8, or ::1
+ * (also as "[::1]"). A name that merely starts with "127." is not. */
+bool http_host_loopback(const char *host);
+/* The host of url when its scheme is https, or http to this machine (or
+ * anywhere with allow_http); NULL with *err otherwise. */
+char *http_checked_host(const char *url, bool allow_http, char **err);
 
 #endif

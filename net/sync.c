@@ -17,6 +17,7 @@
 			 * costs some 4 KB a document while held (two are) */
 #define PULL_COMMIT 2000	/* pulled documents per transaction, at most */
 #define PUSH_BATCH 200
+#define PUSH_BYTES (4 << 20)	/* of JSON per request: Cloudant takes 10 MB at most */
 #define PUSH_PASSES 4
 
 struct round {
@@ -28,6 +29,7 @@ struct round {
 	char *checkpoint;	/* _local document name */
 	bool in_tx;		/* pulled pages wait in an open transaction */
 	long pending;		/* documents in it */
+	char *failure;		/* the first edit the endpoint could not save, and why */
 };
 
 static void progress(struct round *rd, const char *stage, long n)
@@ -173,6 +175,23 @@ static int pull(struct round *rd, char **err)
 	return rc;
 }
 
+/* Counts an edit the endpoint could not save; the first is named, with the
+ * endpoint's error and the first line of its reason (a validation function
+ * that crashes sends its stack trace). */
+static void push_failed(struct round *rd, const char *id, const char *error, const char *reason)
+{
+	rd->r->failed++;
+	if (rd->failure)
+		return;
+	size_t line = reason ? strcspn(reason, "\r\n") : 0;
+	char *why = str_printf("%s%s%.*s", error, *error && line ? ": " : "", (int)line,
+			       reason ? reason : "");
+	char *text = str_printf("%s: %s", id, *why ? why : "no reason given");
+	char *safe = text_sanitize(text, false);	/* the endpoint's words are untrusted */
+	rd->failure = text_fit(safe, 200, false);
+	free(why), free(text), free(safe);
+}
+
 /* The result of one pushed document. */
 static int push_result(struct round *rd, const struct push_item *it, const cJSON *res,
 		       cJSON *conflicted, char **err)
@@ -197,7 +216,7 @@ static int push_result(struct round *rd, const struct push_item *it, const cJSON
 		free(safe);
 		return rc;
 	}
-	rd->r->failed++;	/* kept unsynced; the next round tries again */
+	push_failed(rd, it->id, e, why);	/* kept unsynced; the next round tries again */
 	return 0;
 }
 
@@ -244,7 +263,7 @@ static int push_batch(struct round *rd, struct push_batch *b, cJSON *conflicted,
 		if (res)
 			rc = push_result(rd, &b->items[i], res, conflicted, err);
 		else
-			rd->r->failed++;
+			push_failed(rd, b->items[i].id, "", "the endpoint did not answer for it");
 	}
 	if (rc)
 		cache_rollback(rd->c);
@@ -262,7 +281,8 @@ static int push_pass(struct round *rd, bool *again, char **err)
 	*again = false;
 	for (;;) {
 		struct push_batch b;
-		if ((rc = replica_outgoing(rd->c, after, PUSH_BATCH, &b, err)) || b.n == 0) {
+		rc = replica_outgoing(rd->c, after, PUSH_BATCH, PUSH_BYTES, &b, err);
+		if (rc || b.n == 0) {
 			push_batch_free(&b);
 			break;
 		}
@@ -300,43 +320,67 @@ static int create_db(struct round *rd, char **err)
 	return couch_db_create(rd->h, err);
 }
 
-/* A database that lost our checkpoint document was recreated or reset:
- * everything is pulled and pushed again rather than silently missed. The
+/* Writes the checkpoint document with a new mark: the mark is committed
+ * in the cache first, so whether the write arrives or not, the document on
+ * the endpoint is one this cache knows it wrote. */
+static int put_checkpoint(struct round *rd, const char *seq, struct couch_checkpoint *cp,
+			  char **err)
+{
+	char *mark = NULL;
+	int rc = replica_mark_start(rd->c, rd->endpoint, &mark, err);
+	if (!rc)
+		rc = couch_put_checkpoint(rd->h, rd->checkpoint, seq, mark, cp, err);
+	if (!rc)
+		rc = replica_mark_written(rd->c, rd->endpoint, mark, cp->rev, err);
+	free(mark);
+	return rc;
+}
+
+/* Everything is pulled and pushed again: the endpoint lost what it had. */
+static int reset(struct round *rd, char **err)
+{
+	rd->r->reset = true;
+	if (cache_begin(rd->c, err))
+		return -1;
+	if (replica_reset(rd->c, rd->endpoint, err)) {
+		cache_rollback(rd->c);
+		return -1;
+	}
+	return cache_commit(rd->c, err);
+}
+
+/* A database that lost our checkpoint document was recreated or reset; one
+ * whose document carries a mark this cache never wrote was put back from a
+ * backup (or replaced by another database). Either way what the endpoint
+ * lacks is pulled and pushed again rather than silently missed. The
  * document is written before the first pull, so a round cut short still
  * leaves it there. Its reading also tells whether the database exists, so a
- * round with nothing to do costs two requests: this one and _changes.
- * *remote is the endpoint's checkpoint afterwards. */
-static int check_reset(struct round *rd, char **rev, char **remote, char **err)
+ * round with nothing to do costs two requests: this one and _changes. */
+static int check_reset(struct round *rd, struct couch_checkpoint *cp, char **err)
 {
-	int there = couch_get_checkpoint(rd->h, rd->checkpoint, remote, rev, err);
+	int there = couch_get_checkpoint(rd->h, rd->checkpoint, cp, err);
 	if (there < 0 || (!there && create_db(rd, err)))
 		return -1;
 	char *local = replica_checkpoint(rd->c, rd->endpoint, err);
-	int rc = 0;
-	if (local && !*remote) {
-		rd->r->reset = true;
-		rc = cache_begin(rd->c, err);
-		if (!rc && replica_reset(rd->c, rd->endpoint, err)) {
-			cache_rollback(rd->c);
-			rc = -1;
-		} else if (!rc) {
-			rc = cache_commit(rd->c, err);
-		}
+	if (!local && err && *err)
+		return -1;
+	int known = cp->last_seq ? replica_mark_check(rd->c, rd->endpoint, cp->mark, cp->rev, err)
+		: 1;
+	int rc = known < 0 ? -1 : 0;
+	if (!rc && ((local && !cp->last_seq) || !known)) {
+		rd->r->restored = !known;
+		rc = reset(rd, err);
 	}
-	if (!rc && !*remote) {
-		free(*rev);
-		*rev = NULL;
-		rc = couch_put_checkpoint(rd->h, rd->checkpoint, "0", NULL, err)
-			|| couch_get_checkpoint(rd->h, rd->checkpoint, remote, rev, err) < 0 ? -1 : 0;
-	}
+	if (!rc && !cp->last_seq)
+		rc = put_checkpoint(rd, "0", cp, err);
 	free(local);
 	return rc;
 }
 
 static int round_run(struct round *rd, char **err)
 {
-	char *cp_rev = NULL, *remote = NULL;
-	int rc = check_reset(rd, &cp_rev, &remote, err);
+	struct couch_checkpoint cp = { 0 };
+	int rc = check_reset(rd, &cp, err);
 	if (!rc)
 		rc = pull(rd, err);
 	long pushed = rd->r->pushed;
@@ -346,11 +390,10 @@ static int round_run(struct round *rd, char **err)
 		rc = pull(rd, err);
 	/* The checkpoint is written when it moved. */
 	char *seq = rc ? NULL : replica_checkpoint(rd->c, rd->endpoint, err);
-	if (!rc && seq && (!remote || strcmp(seq, remote)))
-		rc = couch_put_checkpoint(rd->h, rd->checkpoint, seq, cp_rev, err);
+	if (!rc && seq && (!cp.last_seq || strcmp(seq, cp.last_seq)))
+		rc = put_checkpoint(rd, seq, &cp, err);
 	free(seq);
-	free(cp_rev);
-	free(remote);
+	couch_checkpoint_free(&cp);
 	return rc;
 }
 
@@ -382,17 +425,20 @@ int sync_run(struct cache *c, const struct config *cfg, const struct sync_opts *
 	free(uuid);
 	int rc = round_run(&rd, err);
 	if (!rc && r->failed)
-		rc = err_set(err, "%s: %ld edit%s could not be saved on the endpoint; they stay "
+		rc = err_set(err, "%s: %ld edit%s could not be saved on the endpoint (%s); %s "
 			     "unsynced: try again later", rd.endpoint, r->failed,
-			     r->failed == 1 ? "" : "s");
+			     r->failed == 1 ? "" : "s", rd.failure, r->failed == 1 ? "it stays"
+			     : "they stay");
 	struct cache_status st;
 	if (!cache_sync_status(c, &st, NULL)) {
 		r->conflicts = st.conflicts;
+		r->refused = st.rejected;
 		cache_status_free(&st);
 	}
 	replica_finish(c, rd.endpoint, rc ? *err : NULL, NULL);
 	http_close(rd.h);
 	free(rd.endpoint);
 	free(rd.checkpoint);
+	free(rd.failure);
 	return rc;
 }

@@ -20,8 +20,11 @@ struct sync_opts {
 };
 
 struct sync_report {
-	long pulled, pushed, merged, conflicts, rejected, failed;
+	long pulled, pushed, merged, failed;
+	long rejected;		/* edits the endpoint refused in this round */
+	long conflicts, refused;	/* conflicts and refused edits left in the cache */
 	bool reset;		/* the endpoint's database was new: all pushed again */
+	bool restored;		/* ... put back from a backup (or replaced) */
 };
 
 /* 0 when the round completed (conflicts may be left: see the report),

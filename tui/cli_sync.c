@@ -1,6 +1,7 @@
 /*
  * noron sync: one round with the endpoint, from the command line or cron.
- * A progress line on a terminal, nothing else on success otherwise; with
+ * A progress line on a terminal, nothing else on success otherwise but one
+ * line when conflicts or refused edits wait for a person (exit 3); with
  * --progress, machine-readable lines for the full-screen interface.
  */
 #include "cli.h"
@@ -30,7 +31,7 @@ static void on_progress(void *ctx, const char *stage, long done)
 static void report(const struct sync_report *r, bool terminal, bool machine)
 {
 	if (machine)
-		printf("done %ld %ld %ld %ld\n", r->pulled, r->pushed, r->conflicts, r->rejected);
+		printf("done %ld %ld %ld %ld\n", r->pulled, r->pushed, r->conflicts, r->refused);
 	if (!terminal)
 		return;
 	fprintf(stderr, "\r");
@@ -40,12 +41,32 @@ static void report(const struct sync_report *r, bool terminal, bool machine)
 		fprintf(stdout, ", %ld conflict%s left (noron conflicts, then noron resolve ID "
 			"mine|theirs, or C in the full-screen interface)", r->conflicts,
 			r->conflicts == 1 ? "" : "s");
-	if (r->rejected)
-		fprintf(stdout, ", %ld edit%s refused by the endpoint (see noron status)",
-			r->rejected, r->rejected == 1 ? "" : "s");
-	if (r->reset)
+	if (r->refused)
+		fprintf(stdout, ", %ld edit%s refused by the endpoint (noron status lists %s with "
+			"its reasons)", r->refused, r->refused == 1 ? "" : "s",
+			r->refused == 1 ? "it" : "them");
+	if (r->restored)
+		fputs(", the endpoint's database was put back from a backup: everything was "
+		      "pulled again and what it lacked pushed", stdout);
+	else if (r->reset)
 		fputs(", the endpoint's database was new: everything was pushed again", stdout);
 	putchar('\n');
+}
+
+/* Without a terminal (cron) the one line saying what waits for a person. */
+static void needs_person(const struct sync_report *r)
+{
+	fputs("noron: synced, but ", stderr);
+	if (r->conflicts)
+		fprintf(stderr, "%ld conflict%s left", r->conflicts,
+			r->conflicts == 1 ? " is" : "s are");
+	if (r->conflicts && r->refused)
+		fputs(" and ", stderr);
+	if (r->refused)
+		fprintf(stderr, "the endpoint refused %ld edit%s", r->refused,
+			r->refused == 1 ? "" : "s");
+	fprintf(stderr, ": noron status shows %s%s\n", r->conflicts + r->refused == 1 ? "it"
+		: "them", r->conflicts ? ", noron conflicts the fields both sides changed" : "");
 }
 
 int cmd_sync(struct cli *cli, int argc, char **argv)
@@ -72,8 +93,11 @@ int cmd_sync(struct cli *cli, int argc, char **argv)
 			printf("error %s\n", err);
 		rc = cli_fail(err);
 	} else {
-		report(&r, p.terminal || isatty(STDOUT_FILENO), machine);
-		rc = r.conflicts ? EXIT_CONFLICTS : EXIT_OK;
+		bool summary = p.terminal || isatty(STDOUT_FILENO);
+		report(&r, summary, machine);
+		rc = r.conflicts || r.refused ? EXIT_CONFLICTS : EXIT_OK;
+		if (rc && !summary && !machine)
+			needs_person(&r);
 	}
 	free(err);
 	return rc;

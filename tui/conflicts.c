@@ -1,9 +1,10 @@
 /*
  * The Conflicts screen (C): each record both sides changed, with base, mine
  * and theirs for every conflicting field. m keeps mine, t takes theirs, f
- * chooses field by field, E edits the merged record in $EDITOR; edits the
- * endpoint refused are listed below with its reason: Enter opens one to
- * correct it, t discards it (the endpoint's version back), m sends it again.
+ * chooses field by field, E edits the merged record in $EDITOR, Enter shows
+ * it in its pane (mine in each conflicting field); edits the endpoint
+ * refused are listed below with its reason: Enter opens one to correct it,
+ * t discards it (the endpoint's version back), m sends it again.
  */
 #include "form.h"
 #include "panes.h"
@@ -265,7 +266,8 @@ void conflicts_show(struct ui *ui)
 			s.cursor += s.cursor + 1 < s.n, s.scroll = 0;
 		else if (key == 'k' || key == KEY_UP)
 			s.cursor -= s.cursor > 0, s.scroll = 0;
-		else if (s.n && s.items[s.cursor].reason && (key == '\r' || key == '\n')) {
+		else if (s.n && (key == '\r' || key == '\n' || key == KEY_ENTER)) {
+			/* the record as merged so far, or as refused */
 			ui_show_record(ui, s.items[s.cursor].id);
 			break;
 		} else if (s.n && s.items[s.cursor].reason && (key == 't' || key == 'm'))

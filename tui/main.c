@@ -35,7 +35,8 @@ const struct command commands[] = {
 	{ .name = "status", .args = "[--json]", .run = cmd_status,
 	  .help = "unsynced edits, conflicts, rejected edits, last sync" },
 	{ .name = "sync", .args = "[--url URL] [--create] [--verbose]", .run = cmd_sync,
-	  .help = "one round with the endpoint: exit 0 synced, 3 conflicts left, 1 failed" },
+	  .help = "one round with the endpoint: exit 0 synced, 3 conflicts or refused edits "
+	  "left, 1 failed" },
 	{ .name = "endpoint", .args = "setup|check|design [--url URL]", .run = cmd_endpoint,
 	  .help = "the shared database: set it up (its administrator, once), check it, or "
 	  "print its validation" },

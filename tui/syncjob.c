@@ -68,16 +68,17 @@ bool syncjob_start(struct ui *ui)
 	return true;
 }
 
-/* One line from the child: "pull N", "push N", "done P S C R", "error TEXT". */
+/* One line from the child: "pull N", "push N", "done P S C R" (C conflicts
+ * and R refused edits left), "error TEXT". */
 static void child_line(struct ui *ui, const char *line)
 {
 	struct syncjob *j = &ui->sync;
-	long pulled, pushed, conflicts, rejected;
-	if (sscanf(line, "done %ld %ld %ld %ld", &pulled, &pushed, &conflicts, &rejected) == 4) {
+	long pulled, pushed, conflicts, refused;
+	if (sscanf(line, "done %ld %ld %ld %ld", &pulled, &pushed, &conflicts, &refused) == 4) {
 		j->online = 1;
-		ui_message(ui, conflicts > 0, "synced: %ld pulled, %ld pushed%s%s", pulled, pushed,
-			   conflicts ? "; conflicts to resolve (C)" : "",
-			   rejected ? "; edits refused by the endpoint (C)" : "");
+		ui_message(ui, conflicts > 0 || refused > 0, "synced: %ld pulled, %ld pushed%s%s",
+			   pulled, pushed, conflicts ? "; conflicts to resolve (C)" : "",
+			   refused ? "; edits refused by the endpoint (C)" : "");
 	} else if (!strncmp(line, "error ", 6)) {
 		j->online = 0;
 		ui_message(ui, true, "sync failed: %s", line + 6);

@@ -311,6 +311,24 @@ printf 'user = anna\npassword_command = pass show noron\n' >"$CFG"
 chmod 644 "$CFG"
 run status
 expect_rc 0
+# A password inside the url is a password in the file all the same.
+printf 'url = https://anna:url-hunter2@couch.example.org/noron\n' >"$CFG"
+chmod 644 "$CFG"
+run status
+expect_refused 1 "chmod 600"
+expect_err "holds a password but others can read it"
+expect_err "$CFG"
+expect_err_not "url-hunter2"
+chmod 604 "$CFG"
+run list area
+expect_refused 1 "chmod 600"
+chmod 600 "$CFG"
+run status
+expect_rc 0
+printf 'url = https://anna@couch.example.org/noron\n' >"$CFG"
+chmod 644 "$CFG"
+run status
+expect_rc 0
 
 printf '# noron config\nuser = anna\n\ncolour = blue\ninstitution = kb-se\n' >"$CFG"
 run status

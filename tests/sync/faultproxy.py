@@ -10,9 +10,10 @@ to UPSTREAM (an http:// URL, optionally with a path prefix) in a MODE.
 
 SPEC is one line: "MODE [REGEX [N]]".
   MODE   one of the names below.
-  REGEX  re.search()ed against the request target (path and query, as sent by
-         the client); the mode applies only to matching requests, the others
-         pass. Use "." to match everything when giving N.
+  REGEX  re.search()ed against the method, a space and the request target
+         (path and query, as sent by the client: "PUT /db/_local/x"); the
+         mode applies only to matching requests, the others pass. Use "."
+         to match everything when giving N, "^PUT.*_local" for one method.
   N      apply the mode only to the first N matching requests, then pass.
 Before each request the proxy re-reads the first line of the control file (if
 given and not empty; otherwise --mode, default "pass"). Writing the file again
@@ -28,6 +29,8 @@ Modes
   429              429 with "Retry-After: 1"; not forwarded.
   401              401 {"error":"unauthorized","reason":"Name or password is incorrect."}
   403              403 {"error":"forbidden",...}; not forwarded.
+  409              409 {"error":"conflict",...} (a document written meanwhile);
+                   not forwarded.
   reset-mid-body   forwarded; status line, headers with the real
                    Content-Length and half the body, then a TCP reset
                    (SO_LINGER 0).
@@ -52,8 +55,8 @@ rewritten back to since=N on the way up, so that a checkpoint taken in
 opaque-seq mode still means the same thing after switching back to pass.
 
 One line per request is logged to stderr: method, path (query values of
-password-like parameters redacted), the mode applied and the outcome. Headers
-are never logged. SIGTERM/SIGINT stop the proxy.
+password-like parameters redacted), the mode applied, the outcome and the
+size of the request's body when it has one. Headers are never logged. SIGTERM/SIGINT stop the proxy.
 """
 
 import argparse
@@ -71,7 +74,7 @@ import time
 import urllib.parse
 
 MODES = {
-    "pass", "refuse", "500", "503-retry-after", "429", "401", "403",
+    "pass", "refuse", "500", "503-retry-after", "429", "401", "403", "409",
     "reset-mid-body", "truncated-json", "malformed-json", "wrong-shape",
     "slow-body", "oversized", "opaque-seq",
 }
@@ -99,6 +102,7 @@ STATUS_BODIES = {
                   "reason": "You've exceeded your rate limit allowance. Please try again later."}, True),
     "401": (401, {"error": "unauthorized",
                   "reason": "Name or password is incorrect."}, False),
+    "409": (409, {"error": "conflict", "reason": "Document update conflict."}, False),
     "403": (403, {"error": "forbidden",
                   "reason": "faultproxy: you are not allowed to access this db."}, False),
 }
@@ -336,7 +340,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def handle_any(self):
         try:
-            mode, spec = self.server.state.choose(self.path)
+            mode, spec = self.server.state.choose("%s %s" % (self.command, self.path))
         except SpecError as e:
             self.close_connection = True
             self.log_line("INVALID", "bad control file: %s" % e)
@@ -363,6 +367,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.json_answer(502, {"error": "bad_gateway", "reason": "faultproxy: %s" % e})
             except OSError:
                 pass
+        if body:
+            outcome += " (request body %d bytes)" % len(body)
         self.log_line(mode, outcome)
 
     def apply(self, mode, body):

@@ -37,7 +37,8 @@
 #   integrity_ok NAME         check: PRAGMA integrity_check is ok
 #   converged DESC NAME...    check: the caches and the endpoint hold the same records, each
 #                             once, and nothing is unsynced or in conflict
-#   sc SUBCOMMAND ARGS...     the python helper (see the heredoc below)
+#   sc SUBCOMMAND ARGS...     the python helper (see the heredoc below), e.g. sc copy-db SRC DST
+#                             [LOCALID...]: a backup copy of database SRC into DST
 #   finish                    the secrets check, then "N passed, N failed" and the exit code
 
 set -u
@@ -706,7 +707,31 @@ def cmd_kept(db, id, field, want, dirty="1", url=None):
         field, json.dumps(v, ensure_ascii=False), row[1], row[2], row[3], integ[:3]))
     return v == want and str(row[1]) == dirty and not row[2] and integ == ["ok"]
 
+def http_json(method, url, obj=None):
+    data = json.dumps(obj).encode() if obj is not None else None
+    req = urllib.request.Request(url, data=data, method=method,
+                                 headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=120) as r:
+        return json.load(r)
+
+def cmd_copy_db(src, dst, *local_ids):
+    """copies database src into the existing database dst as a backup tool
+    would: every document at its revision (tombstones too, new_edits=false)
+    and the _local documents named (which replication leaves out)"""
+    src, dst = src.rstrip("/"), dst.rstrip("/")
+    ch = http_json("GET", src + "/_changes?style=all_docs&include_docs=true")
+    docs = [row["doc"] for row in ch["results"] if "doc" in row]
+    res = http_json("POST", dst + "/_bulk_docs", {"docs": docs, "new_edits": False})
+    bad = [x for x in res if isinstance(x, dict) and x.get("error")]
+    for lid in local_ids:
+        doc = http_json("GET", src + "/_local/" + lid)
+        doc.pop("_rev", None)
+        http_json("PUT", dst + "/_local/" + lid, doc)
+    print("copied %d documents (%d refused) and %d _local documents" % (len(docs), len(bad), len(local_ids)))
+    return not bad
+
 CMDS = {
+    "copy-db": cmd_copy_db,
     "kept": cmd_kept,
     "field": cmd_field, "all-have": cmd_all_have, "converged": cmd_converged,
     "ep-deleted": cmd_ep_deleted,

@@ -178,7 +178,9 @@ nr A add project title="Valid beside the bypass" status=idea
 expect_rc 0 "A adds a valid project beside them"
 PRJ=$(tr -d '\n' <"$OUT")
 nr A sync
-expect_rc 0 "sync with refused records: the round itself succeeds"
+expect_rc 3 "sync with refused records: the round succeeds, and says edits wait for a person"
+check "... in one line on stderr, without a terminal: 8 refused edits, noron status" \
+	eval "test \$(wc -l <'$ERR') = 1 && grep -q '^noron: synced, but the endpoint refused 8 edits: noron status shows them' '$ERR'"
 fieldis "the valid project reached the endpoint" '"Valid beside the bypass"' "$PRJ" title A @
 check "status counts 8 rejected edits" test "$(statusv A rejected)" = 8
 nr A status
@@ -211,7 +213,7 @@ nr A show standing:metadata:kb-se
 check "show prints the endpoint's reason on a rejected line" lines "$OUT" \
 	"rejected      standing:metadata:kb-se: field 'level': 'superb'"
 nr A sync
-expect_rc 0 "a second sync"
+expect_rc 3 "a second sync: the refused edits still wait"
 check "refused edits are not sent again: still 8" test "$(statusv A rejected)" = 8
 
 # The user corrects some, sends one again and discards the others.
@@ -224,7 +226,7 @@ expect_rc 0 "A corrects the fund's deadline"
 nr A resolve fund:bypass-big mine
 expect_rc 0 "A sends the big fund again (resolve mine)"
 nr A sync
-expect_rc 0 "sync after the corrections"
+expect_rc 3 "sync after the corrections: 5 refused edits left"
 fieldis "the corrected standing cell is on the endpoint" '"advanced"' standing:metadata:kb-se level A @
 fieldis "the corrected person is on the endpoint" '"institution:kb-se"' person:bypass-required \
 	institution A @
@@ -301,7 +303,7 @@ nr N add standing area=storage institution=nb-no level=started
 expect_rc 0 "nils adds nb-no's standing cell"
 NST=$(tr -d '\n' <"$OUT")
 nr N sync
-expect_rc 0 "nils syncs"
+expect_rc 3 "nils syncs: an edit refused"
 fieldis "kb-se's cell keeps its level on the endpoint" '"operational"' "$ST" level K
 check "nils' change of kb-se's cell is refused" test "$(statusv N rejected)" = 1
 nr N show "$ST"
@@ -320,18 +322,18 @@ expect_rc 0 "kim votes for kb-se"
 nr K sync
 expect_rc 0 "kim syncs the proposal and his vote"
 nr N sync
-expect_rc 0 "nils pulls it"
+expect_rc 3 "nils pulls it (his refused edit still waits)"
 nr N triage "$PP" vote -1
 expect_rc 0 "nils votes for nb-no"
 nr N sync
-expect_rc 0 "nils syncs his vote"
+expect_rc 3 "nils syncs his vote (his refused edit still waits)"
 check "nils' own vote is taken" test "$(statusv N rejected)" = 1
 nr NX sync
 expect_rc 0 "nils, configured as kb-se, pulls into a cache of his own"
 nr NX triage "$PP" vote -1
 expect_rc 0 "nils votes as kb-se in that cache"
 nr NX sync
-expect_rc 0 "nils syncs the vote for kb-se"
+expect_rc 3 "nils syncs the vote for kb-se: refused"
 check "the endpoint refuses a vote for another institution" test "$(statusv NX rejected)" = 1
 nr NX show "$PP"
 check "... naming the vote and the role" lines "$OUT" "field 'votes': only kb-se (role inst:kb-se)"
@@ -342,7 +344,7 @@ fieldis "each vote is its own institution's" '{"institution:kb-se":1,"institutio
 nr N set "$PP" title="Rights test workshop, renamed by nb-no"
 expect_rc 0 "nils renames kb-se's proposal"
 nr N sync
-expect_rc 0 "nils syncs the new title"
+expect_rc 3 "nils syncs the new title (his refused edit still waits)"
 nr K sync
 expect_rc 0 "kim pulls it"
 fieldis "anything else any member may change" '"Rights test workshop, renamed by nb-no"' "$PP" \

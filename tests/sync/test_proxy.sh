@@ -241,6 +241,18 @@ code=$(code_of "$P/_bulk_docs" -X POST -H "$JSON" --data-binary '{"docs":[]}')
 check "403: status 403, error forbidden" \
 	py 'import json, sys; d = json.load(open(sys.argv[1])); sys.exit(not (sys.argv[2] == "403" and d["error"] == "forbidden" and d["reason"]))' "$work/body" "$code"
 
+# A regex sees the method too: one method of one path can be singled out.
+proxy_mode 409 '^PUT.*_local' 1
+c1=$(code_of "$P/_local/x")
+c2=$(code_of "$P/_local/x" -X PUT -H "$JSON" --data-binary '{"a":1}')
+c3=$(code_of "$P/_local/x" -X PUT -H "$JSON" --data-binary '{"a":1}')
+check "409 ^PUT.*_local 1: the GET passes, the first PUT gets 409, the next goes up ($c1 $c2 $c3)" \
+	test "$c1 $c2 $c3" = "404 409 201"
+wait_log 'mode=409 answered 409 \(request body 7 bytes\)' 3
+check "409: logged, with the size of the request's body" \
+	grep -q 'mode=409 answered 409 (request body 7 bytes)' "$PROXY_LOG"
+proxy_mode pass
+
 proxy_mode reset-mid-body
 code=$(code_of "$P/_changes?since=0")
 rc=$(cat "$work/rc"); got=$(wc -c <"$work/body"); cl=$(header_of Content-Length)

@@ -4,8 +4,10 @@
 # its _local checkpoint gone, pulls from the start and pushes everything
 # again, tombstones included, so that a cache that syncs afterwards receives
 # all of it; a second cache that also re-pushes the same records makes no
-# conflict. A database that is missing altogether is said so clearly, and
-# sync --create makes it.
+# conflict. A database put back from a backup is found by the checkpoint
+# each cache wrote last (its mark and revision): the edits the backup lacks
+# are sent again, and nothing else. A database that is missing altogether
+# is said so clearly, and sync --create makes it.
 # Exit 0 all passed, 1 something failed, 77 skipped (no node/PouchDB Server,
 # python3 or curl).
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -85,6 +87,86 @@ fieldis "second reset: B's edit reached A and the endpoint" '"completed"' "$PJ" 
 check "second reset: no conflicts" test "$(statusv A conflicts)/$(statusv B conflicts)" = 0/0
 synced C
 converged "after the second reset" A B C
+
+# ------------------------------------------------------------------ put back from a backup
+# A backup is taken (every document at its revision, and the caches'
+# checkpoint documents), A edits, adds and deletes and syncs, B pulls all
+# of it; then the backup is put back over the database. A finds its
+# checkpoint is not the one it wrote last and sends again exactly what the
+# backup lacks; B and C find theirs changed too and pull everything again.
+uuid_of() { sc sql "$T/$1.db" "select value from meta where key = 'uuid'"; }
+locals_of() { local n; for n in "$@"; do printf 'noron-%s\n' "$(uuid_of "$n")"; done; }
+BAK=$ENDPOINT_URL/noron_backup
+code=$(curl -s --noproxy '*' -o /dev/null -w '%{http_code}' -X PUT "$BAK")
+check "backup: a database for the backup is made ($code)" test "$code" = 201
+# shellcheck disable=SC2046 # one _local document name per cache
+check "backup: the database is copied, checkpoints included" \
+	sc copy-db "$DB" "$BAK" $(locals_of A B C)
+nr A add person name="Added after the backup" institution=kb-se
+PB=$(tr -d '\n' <"$OUT")
+nr A set area:storage title="Storage, after the backup"
+nr A set "$PA" role="Role set after the backup"
+nr A delete "$PJ"
+synced A
+synced B
+fieldis "backup: B has A's edits made after the backup" '"Role set after the backup"' "$PA" role B @
+recreate
+# shellcheck disable=SC2046
+check "backup: the backup is put back over the database" sc copy-db "$BAK" "$DB" $(locals_of A B C)
+fieldis "backup: the database put back lacks A's new person" MISSING "$PB" name @
+fieldis "backup: ... has A's project again" '"completed"' "$PJ" status @
+# On a terminal, as a person runs it: the summary says what happened.
+NORON_CONFIG="$T/A.cfg" script -qec "$NORON --db $T/A.db sync" /dev/null >"$T/tty.out" 2>&1 </dev/null
+check "backup: A sends again exactly the 4 edits the backup lacks, and says why ($(tr -d '\r' <"$T/tty.out" | tail -n 1))" \
+	grep -q "synced: [0-9]* pulled, 4 pushed, .*the endpoint's database was put back from a backup" "$T/tty.out"
+fieldis "backup: A's person added after the backup is on the endpoint again" \
+	'"Added after the backup"' "$PB" name A @
+fieldis "backup: A's edit of a seed record made after the backup is back" \
+	'"Storage, after the backup"' area:storage title A @
+fieldis "backup: A's edit of its own record made after the backup is back" \
+	'"Role set after the backup"' "$PA" role A @
+check "backup: A's delete made after the backup is back, as a tombstone" sc ep-deleted "$DB" "$PJ"
+check "backup: no conflict in A" test "$(statusv A conflicts)" = 0
+synced A 0 --progress
+check "backup: A's next sync changes nothing (progress: $(tail -n 1 "$OUT"))" grep -qx 'done 0 0 0 0' "$OUT"
+nr A sync --progress
+check "backup: ... and the one after it neither: no reset twice" grep -qx 'done 0 0 0 0' "$OUT"
+synced B
+synced C
+check "backup: no conflict in B or C" test "$(statusv B conflicts)/$(statusv C conflicts)" = 0/0
+fieldis "backup: C has A's edits made after the backup" '"Role set after the backup"' "$PA" role C
+converged "after the backup was put back" A B C
+
+# A checkpoint written whose answer never came (the round was killed after
+# the endpoint stored it) is still this cache's, and so is the one before
+# it when the round was killed before sending: no reset either way.
+nr A set area:metadata title="Metadata, before a lost answer"
+synced A 0 --progress
+check "killed: a round that writes a new checkpoint pushed the edit" \
+	eval "tail -n 1 '$OUT' | awk '\$1 == \"done\" && \$3 == 1 { ok = 1 } END { exit !ok }'"
+"$SYNC_PYTHON" - "$T/A.db" <<'PYEOF'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1], timeout=30)
+# as if the answer to the last checkpoint never arrived: its mark is still
+# the one being written, the one before it the last known
+c.execute("UPDATE sync_state SET mark_next = mark, mark = 'f00d', mark_rev = '0-999'")
+c.commit()
+PYEOF
+synced A 0 --progress
+check "killed after the checkpoint was sent: no reset (progress: $(tail -n 1 "$OUT"))" \
+	grep -qx 'done 0 0 0 0' "$OUT"
+check "killed after: the checkpoint being written counts as the last one now" \
+	test "$(sc sql "$T/A.db" "select mark_next is null and mark <> 'f00d' and mark_rev <> '0-999' from sync_state")" = 1
+"$SYNC_PYTHON" - "$T/A.db" <<'PYEOF'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1], timeout=30)
+# as if killed before the checkpoint was sent: a new mark being written
+c.execute("UPDATE sync_state SET mark_next = 'beef'")
+c.commit()
+PYEOF
+synced A 0 --progress
+check "killed before the checkpoint was sent: no reset (progress: $(tail -n 1 "$OUT"))" \
+	grep -qx 'done 0 0 0 0' "$OUT"
 
 # ------------------------------------------------------------------ the database is gone
 curl -s --noproxy '*' -o /dev/null -X DELETE "$DB"

@@ -2,7 +2,9 @@
 # Guards the Conflicts screen (C) on edits the endpoint refused: each is
 # listed with the endpoint's reason; t discards one (a record the endpoint
 # never had goes from the cache), m sends one again at the next sync, where
-# the endpoint's validation refuses it once more.
+# the endpoint's validation refuses it once more, which S says on the
+# status line as an error, as it says conflicts; noron sync exits 3 and
+# says so in one line while a refused edit waits.
 
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/endpoint.sh"
@@ -14,6 +16,11 @@ cleanup() { tmux -S "$SOCK" kill-server 2>/dev/null; endpoint_stop; rm -rf "$T";
 trap cleanup EXIT
 . "$here/tmux.sh"
 check() { local what=$1; shift; if "$@"; then ok "$what"; else not_ok "$what"; fi; }
+# error_colour TEXT: the screen line holding TEXT is drawn on red (SGR 41).
+error_colour() {
+	tmux -S "$SOCK" capture-pane -p -e -t t | grep -F -- "$1" |
+		grep -qE $'\e\\[([0-9]*;)*41(;[0-9]*)*m'
+}
 rejected() { $A status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["rejected"])'; }
 
 endpoint_start
@@ -35,8 +42,12 @@ for d in ({"_id": "event:bad-start", "type": "event", "title": "A number for a d
               (d["_id"], d["type"], json.dumps(d), now))
 c.commit()
 PYEOF
-$A sync >/dev/null 2>&1
+$A sync >/dev/null 2>"$T/sync.err"
+rc=$?
 check "the sync leaves two refused edits" test "$(rejected)" = 2
+check "... and exits 3: something waits for a person (got $rc)" test "$rc" = 3
+check "... saying so in one line, as cron would mail it: $(cat "$T/sync.err")" \
+	grep -qx 'noron: synced, but the endpoint refused 2 edits: noron status shows them' "$T/sync.err"
 
 tmux -S "$SOCK" -f /dev/null new-session -d -s t -x 100 -y 30 \
 	"env -i PATH=$PATH HOME=$T TERM=xterm-256color LANG=C.UTF-8 NORON_CONFIG=$T/config $NORON --db $T/a.db"
@@ -57,16 +68,23 @@ esac
 check "the status line names the discarded record ($first)" test -n "$other"
 tmux -S "$SOCK" send-keys -t t m
 check_screen "goes up again at the next sync" "m sends the other one again"
+check "no refused edit is left until the next sync" test "$(rejected)" = 0
 tmux -S "$SOCK" send-keys -t t q
-sleep 0.3
+check_screen "1 Areas" "q closes the Conflicts screen"
+tmux -S "$SOCK" send-keys -t t S
+check_screen "edits refused by the endpoint (C)" "S: the endpoint refuses it again, said on the status line"
+check "... as an error, as conflicts are (white on red)" error_colour "edits refused by the endpoint"
+check "the sync from S refused it once more" test "$(rejected)" = 1
+tmux -S "$SOCK" send-keys -t t j
+check_screen "1 refused" "after the next key the status line counts the refused edit"
 tmux -S "$SOCK" send-keys -t t q
 sleep 0.3
 check "the discarded record, which the endpoint never had, is deleted in the cache" \
 	bash -c "$A show '$first' | head -1 | grep -q '(.*, deleted)'"
 check "the one sent again is still in the cache" bash -c "$A show '$other' >/dev/null"
-check "no refused edit is left until the next sync" test "$(rejected)" = 0
 $A sync >/dev/null 2>&1
-check "the next sync sends it and the endpoint refuses it again" test "$(rejected)" = 1
+rc=$?
+check "a sync from the command line exits 3 while it waits (got $rc)" test "$rc" = 3
 
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]

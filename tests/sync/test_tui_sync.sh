@@ -2,7 +2,7 @@
 # Guards the full-screen interface's sync: S runs it in a child process, so
 # keys are answered while a slow endpoint answers a byte at a time; the
 # status line shows it running and then its result; the lists show what the
-# sync brought.
+# sync brought. With auto_sync, rounds start by themselves.
 
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/endpoint.sh"
@@ -89,6 +89,29 @@ if $B show area:storage | grep -q "Storage at A"; then
 	ok "the cache holds theirs"
 else
 	not_ok "the cache holds theirs"
+fi
+tmux -S "$SOCK" send-keys -t t q
+sleep 0.3
+tmux -S "$SOCK" kill-server 2>/dev/null
+
+# auto_sync: rounds start by themselves every auto_sync seconds, and what
+# they bring shows without a key pressed (other than choosing the pane).
+printf 'url = %s/noron\ninstitution = kb-se\nauto_sync = 2\n' "$PROXY_URL" >"$T/config-c"
+rounds() { grep -c 'GET /noron/_local/' "$PROXY_LOG"; }
+before=$(rounds)
+tmux -S "$SOCK" -f /dev/null new-session -d -s t -x 100 -y 30 \
+	"env -i PATH=$PATH HOME=$T TERM=xterm-256color LANG=C.UTF-8 NORON_CONFIG=$T/config-c $NORON --db $T/c.db"
+check_screen "1 Areas" "auto_sync: the interface opens"
+check_screen "synced:" "auto_sync: a round starts when the interface opens, with no S" 30
+tmux -S "$SOCK" send-keys -t t 3
+$A add project title="Arrived by itself" status=idea >/dev/null
+$A sync >/dev/null 2>&1
+check_screen "Arrived by itself" "auto_sync: a project added elsewhere shows by itself" 30
+n=$(( $(rounds) - before ))
+if [ "$n" -ge 2 ]; then
+	ok "auto_sync: rounds keep starting by themselves ($n so far)"
+else
+	not_ok "auto_sync: rounds keep starting by themselves (only $n)"
 fi
 tmux -S "$SOCK" send-keys -t t q
 sleep 0.3

@@ -153,7 +153,7 @@ static void test_conflict(void **state)
 	free(t);
 	/* A record in conflict is not pushed until someone decides. */
 	struct push_batch b;
-	assert_int_equal(replica_outgoing(f->c, 0, 100, &b, NULL), 0);
+	assert_int_equal(replica_outgoing(f->c, 0, 100, 0, &b, NULL), 0);
 	for (int i = 0; i < b.n; i++)
 		assert_string_not_equal(b.items[i].id, "area:storage");
 	push_batch_free(&b);
@@ -198,7 +198,7 @@ static void test_pushed_meanwhile(void **state)
 	struct fx *f = *state;
 	set(f->c, "area:storage", "title", "First");
 	struct push_batch b;
-	assert_int_equal(replica_outgoing(f->c, 0, 100, &b, NULL), 0);
+	assert_int_equal(replica_outgoing(f->c, 0, 100, 0, &b, NULL), 0);
 	assert_int_equal(b.n, 1);
 	const cJSON *sent = cJSON_GetArrayItem(cJSON_GetObjectItem(b.docs, "docs"), 0);
 	assert_string_equal(cJSON_GetObjectItem(sent, "title")->valuestring, "First");
@@ -211,7 +211,7 @@ static void test_pushed_meanwhile(void **state)
 	assert_true(dirty);
 	free(t);
 	/* The next push carries the revision the first one got. */
-	assert_int_equal(replica_outgoing(f->c, 0, 100, &b, NULL), 0);
+	assert_int_equal(replica_outgoing(f->c, 0, 100, 0, &b, NULL), 0);
 	sent = cJSON_GetArrayItem(cJSON_GetObjectItem(b.docs, "docs"), 0);
 	assert_string_equal(cJSON_GetObjectItem(sent, "_rev")->valuestring, "2-x");
 	assert_int_equal(replica_pushed(f->c, &b.items[0], "3-y", NULL), 0);
@@ -233,11 +233,11 @@ static void test_rejected(void **state)
 	assert_true(d.dirty);
 	cache_doc_free(&d);
 	struct push_batch b;
-	assert_int_equal(replica_outgoing(f->c, 0, 100, &b, NULL), 0);
+	assert_int_equal(replica_outgoing(f->c, 0, 100, 0, &b, NULL), 0);
 	assert_int_equal(b.n, 0);
 	push_batch_free(&b);
 	set(f->c, "fund:nordic-funds", "scope", "y");	/* a new edit tries again */
-	assert_int_equal(replica_outgoing(f->c, 0, 100, &b, NULL), 0);
+	assert_int_equal(replica_outgoing(f->c, 0, 100, 0, &b, NULL), 0);
 	assert_int_equal(b.n, 1);
 	push_batch_free(&b);
 }
@@ -282,6 +282,148 @@ static void test_checkpoint_and_reset(void **state)
 	cache_doc_free(&d);
 }
 
+#define METADATA(rev, title) "{\"_id\":\"area:metadata\",\"_rev\":\"" rev "\",\"type\":" \
+	"\"area\",\"title\":\"" title "\",\"position\":5}"
+#define WEB(rev, title) "{\"_id\":\"area:web-harvesting\",\"_rev\":\"" rev "\",\"type\":" \
+	"\"area\",\"title\":\"" title "\",\"position\":6}"
+
+static char *rev_of(struct cache *c, const char *id)
+{
+	struct cache_doc d;
+	assert_int_equal(cache_get(c, id, &d, NULL), 1);
+	char *rev = d.rev ? xstrdup(d.rev) : NULL;
+	cache_doc_free(&d);
+	return rev;
+}
+
+/* Guards: after a reset, the endpoint's version is told apart. A record it
+ * has at the revision the cache knew stays clean (nothing to push); one at
+ * a version the cache had before (a database put back from a backup) gets
+ * the cache's newer record on top, to push; one at a version the cache
+ * never saw is merged as usual (a clean record takes it); one the endpoint
+ * lacks stays unsynced, to be pushed as new. */
+static void test_reset_restored(void **state)
+{
+	struct fx *f = *state;
+	apply(f->c, STORAGE("2-a", "Storage"));
+	apply(f->c, STORAGE("3-b", "Storage, after the backup"));
+	apply(f->c, METADATA("4-m", "Metadata"));
+	apply(f->c, WEB("2-w", "Web"));
+	apply(f->c, "{\"_id\":\"area:digitization\",\"_rev\":\"7-d\",\"type\":\"area\","
+	      "\"title\":\"Digitization\",\"position\":3}");
+	assert_int_equal(replica_reset(f->c, "http://e/db", NULL), 0);
+
+	struct replica_stats st = apply(f->c, STORAGE("2-a", "Storage"));	/* the backup's */
+	bool dirty;
+	char *t = field(f->c, "area:storage", "title", &dirty);
+	assert_string_equal(t, "Storage, after the backup");
+	assert_true(dirty);
+	free(t);
+	char *rev = rev_of(f->c, "area:storage");
+	assert_string_equal(rev, "2-a");	/* pushed on top of what the endpoint has */
+	free(rev);
+	assert_int_equal(st.conflicts, 0);
+
+	apply(f->c, METADATA("4-m", "Metadata"));	/* what the cache knew */
+	t = field(f->c, "area:metadata", "title", &dirty);
+	assert_string_equal(t, "Metadata");
+	assert_false(dirty);
+	free(t);
+
+	apply(f->c, WEB("3-x", "Web, changed by another library"));	/* never seen */
+	t = field(f->c, "area:web-harvesting", "title", &dirty);
+	assert_string_equal(t, "Web, changed by another library");
+	assert_false(dirty);
+	free(t);
+	rev = rev_of(f->c, "area:web-harvesting");
+	assert_string_equal(rev, "3-x");
+	free(rev);
+
+	rev = rev_of(f->c, "area:digitization");	/* not on the endpoint: pushed as new */
+	assert_null(rev);
+	t = field(f->c, "area:digitization", "title", &dirty);
+	assert_true(dirty);
+	free(t);
+	assert_int_equal(count_conflicts(f->c), 0);
+}
+
+/* Guards: the checkpoint's mark. A cache with no mark has nothing to
+ * compare; the last document written matches (its mark at its revision),
+ * and so does the one being written when the endpoint's answer never
+ * arrived (a kill), which then counts as the last; any other mark, or the
+ * last mark at another revision (a copy put back), does not. */
+static void test_checkpoint_marks(void **state)
+{
+	struct fx *f = *state;
+	const char *e = "http://e/db";
+	assert_int_equal(replica_mark_check(f->c, e, "anything", "0-1", NULL), 1);
+	char *m1 = NULL, *m2 = NULL, *m3 = NULL;
+	assert_int_equal(replica_mark_start(f->c, e, &m1, NULL), 0);
+	assert_int_equal(strlen(m1), 32);
+	assert_int_equal(replica_mark_written(f->c, e, m1, "0-1", NULL), 0);
+	assert_int_equal(replica_mark_check(f->c, e, m1, "0-1", NULL), 1);
+	assert_int_equal(replica_mark_check(f->c, e, m1, "0-7", NULL), 0);
+	assert_int_equal(replica_mark_check(f->c, e, "0123456789abcdef", "0-1", NULL), 0);
+	assert_int_equal(replica_mark_check(f->c, e, NULL, "0-1", NULL), 0);
+
+	/* stopped before the document was sent: the endpoint has m1 */
+	assert_int_equal(replica_mark_start(f->c, e, &m2, NULL), 0);
+	assert_string_not_equal(m1, m2);
+	assert_int_equal(replica_mark_check(f->c, e, m1, "0-1", NULL), 1);
+	/* stopped after it was sent, before the answer: the endpoint has m2 */
+	assert_int_equal(replica_mark_check(f->c, e, m2, "0-2", NULL), 1);
+	/* m2 at 0-2 is the last one now */
+	assert_int_equal(replica_mark_check(f->c, e, m2, "0-2", NULL), 1);
+	assert_int_equal(replica_mark_check(f->c, e, m2, "0-1", NULL), 0);
+	assert_int_equal(replica_mark_start(f->c, e, &m3, NULL), 0);
+	assert_int_equal(replica_mark_check(f->c, e, m2, "0-2", NULL), 1);
+	assert_int_equal(replica_mark_check(f->c, e, m1, "0-1", NULL), 0);
+	assert_int_equal(replica_mark_check(f->c, "http://other/db", m1, "0-1", NULL), 1);
+	free(m1), free(m2), free(m3);
+}
+
+/* Guards: a push batch is bounded in bytes as well as in records: three
+ * records of 100 KB go one by one under a 150 KB bound, the next batch
+ * starting where the last stopped; a record larger than the bound still
+ * goes, alone; without a byte bound they go together. */
+static void test_outgoing_bytes(void **state)
+{
+	struct fx *f = *state;
+	char *big = xmalloc(100001);
+	memset(big, 'x', 100000);
+	big[100000] = '\0';
+	static const char *const ids[] = { "area:storage", "area:metadata", "area:web-harvesting" };
+	for (int i = 0; i < 3; i++)
+		set(f->c, ids[i], "description", big);
+	free(big);
+	struct push_batch b;
+	long long after = 0;
+	int seen = 0;
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(replica_outgoing(f->c, after, 100, 150000, &b, NULL), 0);
+		assert_int_equal(b.n, 1);
+		for (int k = 0; k < 3; k++)
+			if (!strcmp(b.items[0].id, ids[k]))
+				seen |= 1 << k;
+		assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(b.docs, "docs")), 1);
+		after = b.last;
+		push_batch_free(&b);
+	}
+	assert_int_equal(seen, 7);	/* each of the three once */
+	assert_int_equal(replica_outgoing(f->c, after, 100, 150000, &b, NULL), 0);
+	assert_int_equal(b.n, 0);
+	push_batch_free(&b);
+	assert_int_equal(replica_outgoing(f->c, 0, 100, 1000, &b, NULL), 0);
+	assert_int_equal(b.n, 1);	/* larger than the bound: alone */
+	push_batch_free(&b);
+	assert_int_equal(replica_outgoing(f->c, 0, 100, 0, &b, NULL), 0);
+	assert_int_equal(b.n, 3);
+	push_batch_free(&b);
+	assert_int_equal(replica_outgoing(f->c, 0, 100, 250000, &b, NULL), 0);
+	assert_int_equal(b.n, 2);
+	push_batch_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -293,6 +435,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rejected, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pass_through, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_checkpoint_and_reset, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reset_restored, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_checkpoint_marks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_outgoing_bytes, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -374,7 +374,10 @@ static void test_migrates_schema_1(void **state)
 		" INSERT INTO old(rowid, text) SELECT rowid, text FROM search;"
 		" DROP TABLE search; ALTER TABLE old RENAME TO search;"
 		" DROP TRIGGER docs_count_insert; DROP TRIGGER docs_count_delete;"
-		" DROP TRIGGER docs_count_update; DROP TABLE type_counts; PRAGMA user_version = 1");
+		" DROP TRIGGER docs_count_update; DROP TABLE type_counts;"
+		" ALTER TABLE sync_state DROP COLUMN mark; ALTER TABLE sync_state DROP COLUMN mark_next;"
+		" ALTER TABLE sync_state DROP COLUMN mark_rev; ALTER TABLE docs DROP COLUMN prior_rev;"
+		" PRAGMA user_version = 1");
 	cache_close(f->c);
 	f->c = NULL;
 	assert_int_equal(cache_open(f->path, 0, &f->c, &f->err), 0);

@@ -514,6 +514,43 @@ static void test_config_password_mode(void **state)
 	assert_int_equal(load_text("password_command = pass noron\n", 0644, &err), 0);
 }
 
+/* Guards: a password inside the url (user:password@) counts as a password in
+ * the file, with the same message; a user name alone does not. */
+static void test_config_url_password_mode(void **state)
+{
+	(void)state;
+	static const char *const with[] = {
+		"url = https://anna:secret@couch.example.org/noron\n",
+		"url = http://anna:p@ss@127.0.0.1:5984/noron\n",
+		"url = https://anna:secret@couch.example.org\n",
+	};
+	for (size_t i = 0; i < sizeof with / sizeof *with; i++) {
+		char *err = NULL;
+		assert_int_equal(load_text(with[i], 0644, &err), -1);
+		assert_non_null(strstr(err, "holds a password but others can read it"));
+		assert_non_null(strstr(err, "chmod 600"));
+		assert_null(strstr(err, "secret"));
+		free(err);
+		err = NULL;
+		assert_int_equal(load_text(with[i], 0604, &err), -1);
+		free(err);
+		err = NULL;
+		assert_int_equal(load_text(with[i], 0600, &err), 0);
+		assert_null(err);
+	}
+	static const char *const without[] = {
+		"url = https://couch.example.org/noron\n",
+		"url = https://anna@couch.example.org/noron\n",
+		"url = https://anna:@couch.example.org/noron\n",
+		"url = https://couch.example.org/db/a:b@c\n",
+	};
+	for (size_t i = 0; i < sizeof without / sizeof *without; i++) {
+		char *err = NULL;
+		if (load_text(without[i], 0644, &err))
+			fail_msg("%s refused: %s", without[i], err);
+	}
+}
+
 /* Guards: a missing file is an empty config, and NORON_CONFIG is read when no path is given. */
 static void test_config_missing_and_env(void **state)
 {
@@ -605,6 +642,7 @@ int main(void)
 		cmocka_unit_test(test_config_line_after_blank_lines),
 		cmocka_unit_test(test_config_bad_values),
 		cmocka_unit_test(test_config_password_mode),
+		cmocka_unit_test(test_config_url_password_mode),
 		cmocka_unit_test(test_config_missing_and_env),
 		cmocka_unit_test(test_config_author),
 		cmocka_unit_test(test_config_default_db),
