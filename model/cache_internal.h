@@ -69,6 +69,12 @@ int store_index(struct cache *c, const char *id, const cJSON *doc, bool deleted,
 int store_history(struct cache *c, const char *id, const char *before, const char *after,
 		  const char *kind, const char *by, long long *batch, char **err);
 
+/* Clears the references to id that give way when their target goes (a
+ * proposal's event, FL_DETACH) and does what the referring type does then
+ * (type_def.detached); each such record is stored as o says (its history
+ * kind and batch, o->batch set to it). */
+int store_detach_referrers(struct cache *c, const char *id, struct store_opts *o, char **err);
+
 int schema_migrate(struct cache *c, char **err);
 int schema_indexes(struct cache *c, char **err);
 

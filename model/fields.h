@@ -31,6 +31,7 @@ enum {
 	FL_TITLE = 1 << 2,	/* names the record in one line */
 	FL_SEARCH = 1 << 3,	/* indexed for full-text search */
 	FL_DETACH = 1 << 4,	/* a reference cleared (not a refusal) when its target goes */
+	FL_LATEST = 1 << 5,	/* a moment: changed on both sides, the later one is kept */
 };
 
 struct field_def {
@@ -59,6 +60,10 @@ struct type_def {
 	/* After a FL_DETACH reference of this type's record was cleared because
 	 * its target was deleted: what else the record does (may be NULL). */
 	void (*detached)(cJSON *doc, const char *field);
+	/* Before a local edit of this type's record is stored (not an undo, an
+	 * import or a pull): what else the edit sets, given the record as it was
+	 * (NULL: new) and the time of the edit (may be NULL). */
+	void (*edited)(cJSON *doc, const cJSON *before, const char *now);
 };
 
 extern const struct type_def *const record_types[];
