@@ -149,6 +149,11 @@ struct cache_query {
 	} match[CACHE_QUERY_MATCHES];
 	const char *order;		/* an SQL order over body from the pane, not the user;
 					 * NULL: the type's own */
+	const char *order_ref;		/* a reference field: in the order of the titles of
+					 * the records it refers to, then the type's key
+					 * (proposals by their area's title), those without
+					 * one first; needs the indexes for it (fields.c),
+					 * else .order is used */
 	long total;			/* how many rows it has, when the caller counted
 					 * them (0: unknown): a window in the second half
 					 * is then read from the end, in reverse */
@@ -159,6 +164,10 @@ long cache_query_count(struct cache *c, const struct cache_query *q, char **err)
 /* The row number of id in the listing, -1 when it is not in it, -2 on error. */
 long cache_query_position(struct cache *c, const struct cache_query *q, const char *id,
 			  char **err);
+/* The row number of the first row from row `from` on whose field holds one
+ * of values ("a|b", as in match); -1 when none does, -2 on error. */
+long cache_query_next(struct cache *c, const struct cache_query *q, long from,
+		      const char *field, const char *values, char **err);
 
 /* Records of type t that refer to dst. */
 /* The live records whose ids begin with prefix, in id order (the standings

@@ -83,6 +83,12 @@ int store_history(struct cache *c, const char *id, const char *before, const cha
 /* True in *fresh when the database holds nothing yet (no table, version 0):
  * a cache still to be made, or one whose making was cut off. */
 int schema_fresh(struct cache *c, bool *fresh, char **err);
+/* Clears the references to id that give way when their target goes (a
+ * proposal's event, FL_DETACH) and does what the referring type does then
+ * (type_def.detached); each such record is stored as o says (its history
+ * kind and batch, o->batch set to it). */
+int store_detach_referrers(struct cache *c, const char *id, struct store_opts *o, char **err);
+
 int schema_migrate(struct cache *c, char **err);
 int schema_indexes(struct cache *c, char **err);
 

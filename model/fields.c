@@ -127,6 +127,8 @@ static const struct field_def proposal_fields[] = {
 	{ .name = "event", .kind = FIELD_REF, .ref = "event", .flags = FL_DETACH,
 	  .help = "the event it was scheduled as" },
 	{ .name = "triage_note", .kind = FIELD_TEXT, .flags = SRCH },
+	{ .name = "accepted_at", .kind = FIELD_WHEN, .flags = FL_LATEST,
+	  .help = "when it was accepted (set when it is; counts in \"accepted this month\")" },
 };
 
 static const struct field_def fund_fields[] = {
@@ -142,9 +144,9 @@ static const struct field_def fund_fields[] = {
 #define TYPE(n, pl, f, s, k, h) \
 	{ .name = n, .plural = pl, .fields = f, .nfields = COUNT(f), .sort = s, .key = k, \
 	  .help = h }
-#define TYPE_HOOKED(n, pl, f, s, k, h, d, x) \
+#define TYPE_HOOKED(n, pl, f, s, k, h, d, e, x) \
 	{ .name = n, .plural = pl, .fields = f, .nfields = COUNT(f), .sort = s, .key = k, \
-	  .help = h, .detached = d, .indexes = x }
+	  .help = h, .detached = d, .edited = e, .indexes = x }
 
 /* A scheduled proposal whose event is deleted goes back to accepted. */
 static void proposal_detached(cJSON *doc, const char *field)
@@ -165,17 +167,45 @@ static void proposal_detached(cJSON *doc, const char *field)
 	free(text);
 }
 
-/* The triage queue: oldest first, by area, counted by status. */
+static bool is_accepted(const cJSON *doc)
+{
+	const cJSON *status = cJSON_GetObjectItemCaseSensitive(doc, "status");
+	return cJSON_IsString(status) && (!strcmp(status->valuestring, "accepted")
+					  || !strcmp(status->valuestring, "scheduled"));
+}
+
+/* accepted_at is the moment a proposal became accepted (a scheduled one was
+ * accepted too): set when an edit accepts it, gone when one takes that back,
+ * kept as it is by any other edit (a vote) and when the edit sets it itself. */
+static void proposal_edited(cJSON *doc, const cJSON *before, const char *now)
+{
+	const cJSON *was = cJSON_GetObjectItemCaseSensitive(before, "accepted_at");
+	const cJSON *is = cJSON_GetObjectItemCaseSensitive(doc, "accepted_at");
+	if (!(was ? is && cJSON_Compare(was, is, 1) : !is))
+		return;
+	bool accepted = is_accepted(doc), had = before && is_accepted(before);
+	if (!accepted)
+		cJSON_DeleteItemFromObjectCaseSensitive(doc, "accepted_at");
+	else if (!had && now) {
+		cJSON_DeleteItemFromObjectCaseSensitive(doc, "accepted_at");
+		cJSON_AddStringToObject(doc, "accepted_at", now);
+	}
+}
+
+/* The triage queue: oldest first, by area, counted by status and by when
+ * it was accepted. */
 static const char *const proposal_indexes[] = {
 	J("created_at"), J("area") ", " J("created_at"), J("status") ", " J("created_at"),
-	J("status") ", " J("updated_at"), NULL };
+	J("status") ", " J("accepted_at"), NULL };
+/* Proposals are listed by their area's title (a join, see query.c). */
+static const char *const area_indexes[] = { J("title"), NULL };
 
 static const struct type_def types[] = {
 	TYPE("institution", "institutions", institution_fields, J("code"), "code",
 	     "a national library"),
-	TYPE("area", "areas", area_fields,
-	     "coalesce(" J("position") ",999999), " J("title"), "title",
-	     "an area of cooperation; areas form a tree"),
+	TYPE_HOOKED("area", "areas", area_fields,
+		    "coalesce(" J("position") ",999999), " J("title"), "title",
+		    "an area of cooperation; areas form a tree", NULL, NULL, area_indexes),
 	TYPE("standing", "standings", standing_fields, J("area") ", " J("institution"),
 	     "institution",
 	     "where one institution stands in one area"),
@@ -193,7 +223,7 @@ static const struct type_def types[] = {
 	TYPE_HOOKED("proposal", "proposals", proposal_fields,
 		    "instr('new review deferred accepted scheduled declined', " J("status") "), "
 		    J("created_at"), "created_at",
-		    "a workshop proposal", proposal_detached, proposal_indexes),
+		    "a workshop proposal", proposal_detached, proposal_edited, proposal_indexes),
 	/* Funds with a deadline first, the nearest first; those without last. */
 	TYPE("fund", "funds", fund_fields, J("deadline") " IS NULL, " J("deadline"), "deadline",
 	     "a source of funding"),

@@ -35,6 +35,7 @@ enum {
 				 * (record_short_label: "kb-dk" is DK) */
 	FL_BRIEF = 1 << 6,	/* a reference whose list column shows the records it
 				 * names by their short names ("DK SE") */
+	FL_LATEST = 1 << 7,	/* a moment: changed on both sides, the later one is kept */
 };
 
 struct field_def {
@@ -64,6 +65,10 @@ struct type_def {
 	/* After a FL_DETACH reference of this type's record was cleared because
 	 * its target was deleted: what else the record does (may be NULL). */
 	void (*detached)(cJSON *doc, const char *field);
+	/* Before a local edit of this type's record is stored (not an undo, an
+	 * import or a pull): what else the edit sets, given the record as it was
+	 * (NULL: new) and the time of the edit (may be NULL). */
+	void (*edited)(cJSON *doc, const cJSON *before, const char *now);
 };
 
 extern const struct type_def *const record_types[];

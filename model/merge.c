@@ -1,9 +1,10 @@
 /*
  * Three-way merge (see merge.h). Per field: a side that did not change it
  * gives way to the side that did; equal changes agree; lists of ids merge
- * as sets; votes merge per institution; anything else both changed is a
- * conflict for a person to decide. Fields this version does not know are
- * merged the same way, as plain values, so nothing of a newer client is lost.
+ * as sets; votes merge per institution; of two moments (FL_LATEST) the
+ * later is kept; anything else both changed is a conflict for a person to
+ * decide. Fields this version does not know are merged the same way, as
+ * plain values, so nothing of a newer client is lost.
  */
 #include "merge.h"
 #include "fields.h"
@@ -99,6 +100,11 @@ static bool merge_value(const struct field_def *f, const cJSON *b, const cJSON *
 	}
 	if (f && f->kind == FIELD_VOTES && (!m || cJSON_IsObject(m)) && (!t || cJSON_IsObject(t)))
 		return merge_votes(b, m, t, out);
+	if (f && (f->flags & FL_LATEST) && (!m || cJSON_IsString(m)) && (!t || cJSON_IsString(t))) {
+		const cJSON *later = !m || (t && strcmp(t->valuestring, m->valuestring) > 0) ? t : m;
+		*out = cJSON_Duplicate(later, 1);
+		return true;
+	}
 	*out = m ? cJSON_Duplicate(m, 1) : NULL;	/* mine, until someone decides */
 	return false;
 }

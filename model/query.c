@@ -68,7 +68,8 @@ static char *text_query(const char *text)
 	"(SELECT count(*) FROM docs c WHERE json_extract(c.body, '$.parent') = +d.id" \
 	" AND c.type = 'area' AND c.deleted = 0)"
 
-enum shape { ROWS, COUNT, POSITION, ROWS_FROM_END };
+/* NEXT: the first row from a row number on whose field holds a value. */
+enum shape { ROWS, COUNT, POSITION, ROWS_FROM_END, NEXT };
 
 /* order with each term's direction turned ("a, b DESC" gives "a DESC, b"),
  * so that an index is read backwards. Terms are split at commas outside
@@ -120,8 +121,8 @@ static void where_sql(struct buf *b, const struct cache_query *q, bool tree)
 		if (f->kind == FIELD_REFLIST || f->kind == FIELD_VOTES)
 			buf_printf(b, " AND EXISTS (SELECT 1 FROM json_each(d.body, '$.%s') WHERE"
 				   " value IN (SELECT value FROM json_each(?%d)))", f->name, 10 + i);
-		else	/* as an indexed expression is written (fields.c) */
-			buf_printf(b, " AND json_extract(body,'$.%s') IN (SELECT value FROM"
+		else	/* as an indexed expression is written (fields.c), of d */
+			buf_printf(b, " AND json_extract(d.body,'$.%s') IN (SELECT value FROM"
 				   " json_each(?%d))", f->name, 10 + i);
 	}
 }
@@ -153,8 +154,123 @@ static void from_sql(struct buf *b, const struct cache_query *q, enum shape shap
 	free(index);
 }
 
-static char *query_sql(const struct cache_query *q, enum shape shape)
+/* A listing in the order of the titles its reference points to (proposals
+ * by their area's title) cannot be one index: it is read as areas in title
+ * order (their title index), each with its proposals (the index on the
+ * reference and the type's key), merged with those that have no area and
+ * those whose area is not in the cache (found among the distinct values of
+ * the reference, one index seek each). The first windows cost what they
+ * do in an indexed order; one further down, a read of the keys before it
+ * (as a window of a status filter costs). */
+struct ref_join {
+	const char *field, *key, *rtype, *title;
+	char *outer, *inner;	/* the two indexes' names */
+};
+
+static char *index_named(const struct type_def *t, const char *expr)
 {
+	for (int k = 0; t->indexes && t->indexes[k]; k++)
+		if (!strcmp(t->indexes[k], expr))
+			return str_printf("docs_%s_%d", t->name, k + 1);
+	return NULL;
+}
+
+static bool ref_join_find(const struct cache_query *q, struct ref_join *j)
+{
+	const struct field_def *f = q->order_ref ? field_find(q->type, q->order_ref) : NULL;
+	const struct type_def *rt = f && f->kind == FIELD_REF ? type_find(f->ref) : NULL;
+	if (!rt || !q->type->key)
+		return false;
+	*j = (struct ref_join){ .field = f->name, .key = q->type->key, .rtype = rt->name,
+				.title = type_title_field(rt)->name };
+	char *outer = str_printf("json_extract(body,'$.%s')", j->title);
+	char *inner = str_printf("json_extract(body,'$.%s'), json_extract(body,'$.%s')",
+				 j->field, j->key);
+	j->outer = index_named(rt, outer);
+	j->inner = index_named(q->type, inner);
+	free(outer), free(inner);
+	if (j->outer && j->inner)
+		return true;
+	free(j->outer), free(j->inner);
+	return false;
+}
+
+/* The distinct values of the reference, as refs(v), a seek each. */
+static void ref_values_cte(struct buf *b, const struct cache_query *q, const struct ref_join *j)
+{
+	const char *t = q->type->name;
+	buf_printf(b, "WITH RECURSIVE refs(v) AS (SELECT min(json_extract(body,'$.%s')) FROM docs"
+		   " INDEXED BY %s WHERE type = '%s' AND deleted = 0 UNION ALL SELECT (SELECT"
+		   " min(json_extract(body,'$.%s')) FROM docs INDEXED BY %s WHERE type = '%s' AND"
+		   " deleted = 0 AND json_extract(body,'$.%s') > refs.v) FROM refs WHERE v IS NOT"
+		   " NULL) ", j->field, j->inner, t, j->field, j->inner, t, j->field);
+}
+
+/* The rows as (k1, k2, k3, k4, id, body, dirty): the title, the referred
+ * id and row (which tells SQLite that each referred record comes once, so
+ * that its rows come in the inner index's order, unsorted), and the key; k1
+ * is NULL for those without a record referred to. */
+static void ref_rows(struct buf *b, const struct cache_query *q, const struct ref_join *j)
+{
+	buf_printf(b, "SELECT json_extract(r.body,'$.%s') AS k1, r.id AS k2, r.n AS k3,"
+		   " json_extract(d.body,'$.%s') AS k4, d.id AS id, d.body AS body, d.dirty AS dirty"
+		   " FROM docs r INDEXED BY %s CROSS JOIN docs d INDEXED BY %s"
+		   " ON json_extract(d.body,'$.%s') = +r.id", j->title, j->key, j->outer, j->inner,
+		   j->field);
+	where_sql(b, q, false);
+	buf_printf(b, " AND r.type = '%s' AND r.deleted = 0", j->rtype);
+	buf_printf(b, " UNION ALL SELECT NULL, NULL, NULL, json_extract(d.body,'$.%s'), d.id,"
+		   " d.body, d.dirty FROM docs d INDEXED BY %s", j->key, j->inner);
+	where_sql(b, q, false);
+	buf_printf(b, " AND json_extract(d.body,'$.%s') IS NULL", j->field);
+	buf_printf(b, " UNION ALL SELECT NULL, g.v, NULL, json_extract(d.body,'$.%s'), d.id,"
+		   " d.body, d.dirty FROM refs g CROSS JOIN docs d INDEXED BY %s"
+		   " ON json_extract(d.body,'$.%s') = g.v", j->key, j->inner, j->field);
+	where_sql(b, q, false);
+	buf_printf(b, " AND g.v IS NOT NULL AND NOT EXISTS (SELECT 1 FROM docs r WHERE"
+		   " r.id = g.v AND r.type = '%s' AND r.deleted = 0)", j->rtype);
+}
+
+/* What a NEXT query keeps of the rows numbered rn: ?8 the first row
+ * number, ?9 the values (JSON) the field must hold. */
+static void next_where(struct buf *b, const char *field)
+{
+	buf_printf(b, ") WHERE rn >= ?8 AND json_extract(body,'$.%s') IN (SELECT value FROM"
+		   " json_each(?9)) ORDER BY rn LIMIT 1", field);
+}
+
+static char *ref_query_sql(const struct cache_query *q, const struct ref_join *j,
+			   enum shape shape, const char *field)
+{
+	struct buf b = { 0 };
+	const char *dir = shape == ROWS_FROM_END ? " DESC" : "";
+	ref_values_cte(&b, q, j);
+	if (shape == ROWS || shape == ROWS_FROM_END)
+		buf_puts(&b, "SELECT id, body, dirty, 0, 0 FROM (");
+	else
+		buf_printf(&b, "SELECT rn FROM (SELECT id,%s row_number() OVER (ORDER BY k1, k2, k3,"
+			   " k4, id) - 1 AS rn FROM (", shape == NEXT ? " body," : "");
+	ref_rows(&b, q, j);
+	if (shape == ROWS || shape == ROWS_FROM_END)
+		buf_printf(&b, " ORDER BY 1%s, 2%s, 3%s, 4%s, 5%s LIMIT ?2 OFFSET ?3) ORDER BY k1%s,"
+			   " k2%s, k3%s, k4%s, id%s", dir, dir, dir, dir, dir, dir, dir, dir, dir, dir);
+	else if (shape == POSITION)
+		buf_puts(&b, ")) WHERE id = ?7");
+	else {
+		buf_puts(&b, ")");
+		next_where(&b, field);
+	}
+	return buf_take(&b);
+}
+
+static char *query_sql(const struct cache_query *q, enum shape shape, const char *field)
+{
+	struct ref_join j;
+	if (shape != COUNT && ref_join_find(q, &j)) {
+		char *sql = ref_query_sql(q, &j, shape, field);
+		free(j.outer), free(j.inner);
+		return sql;
+	}
 	bool tree = !strcmp(q->type->name, "area");
 	struct buf b = { 0 };
 	const char *order = tree ? "t.path" : q->order ? q->order : q->type->sort;
@@ -177,8 +293,8 @@ static char *query_sql(const struct cache_query *q, enum shape shape)
 	else if (shape == COUNT)
 		buf_puts(&b, "SELECT count(*)");
 	else
-		buf_printf(&b, "SELECT rn FROM (SELECT d.id, row_number() OVER (ORDER BY %s, "
-			   "d.id) - 1 AS rn", order);
+		buf_printf(&b, "SELECT rn FROM (SELECT d.id,%s row_number() OVER (ORDER BY %s, "
+			   "d.id) - 1 AS rn", shape == NEXT ? " d.body," : "", order);
 	if (tree)
 		buf_puts(&b, " FROM tree t JOIN docs d ON d.n = t.n");
 	else
@@ -192,6 +308,8 @@ static char *query_sql(const struct cache_query *q, enum shape shape)
 		free(back);
 	} else if (shape == POSITION)
 		buf_puts(&b, ") WHERE id = ?7");
+	else if (shape == NEXT)
+		next_where(&b, field);
 	return buf_take(&b);
 }
 
@@ -231,10 +349,14 @@ static char *filter_query(const struct cache_query *q)
 }
 
 static sqlite3_stmt *prepare_query(struct cache *c, const struct cache_query *q,
-				   enum shape shape, char **err)
+				   enum shape shape, const char *field, char **err)
 {
 	if (check_query(q, err))
 		return NULL;
+	if (field && !field_find(q->type, field)) {
+		err_set(err, "unknown field '%s' for type %s", field, q->type->name);
+		return NULL;
+	}
 	if (q->filter) {
 		char *fts = filter_query(q);
 		int rc = cache_filter_hits(c, fts, err);
@@ -242,7 +364,7 @@ static sqlite3_stmt *prepare_query(struct cache *c, const struct cache_query *q,
 		if (rc)
 			return NULL;
 	}
-	char *sql = query_sql(q, shape);
+	char *sql = query_sql(q, shape, field);
 	sqlite3_stmt *st = cache_stmt(c, sql, err);
 	free(sql);
 	if (!st)
@@ -326,7 +448,7 @@ static int rows_from_end(struct cache *c, const struct cache_query *q, long offs
 {
 	long left = q->total - offset;
 	long n = limit < 0 || limit > left ? left : limit;
-	sqlite3_stmt *st = prepare_query(c, q, ROWS_FROM_END, err);
+	sqlite3_stmt *st = prepare_query(c, q, ROWS_FROM_END, NULL, err);
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 2, n);
@@ -348,7 +470,7 @@ int cache_query_rows(struct cache *c, const struct cache_query *q, long offset, 
 	bool tree = !strcmp(q->type->name, "area");
 	if (!tree && q->total > 0 && offset > q->total / 2 && offset < q->total)
 		return rows_from_end(c, q, offset, limit, fn, ctx, err);
-	sqlite3_stmt *st = prepare_query(c, q, ROWS, err);
+	sqlite3_stmt *st = prepare_query(c, q, ROWS, NULL, err);
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 2, limit < 0 ? -1 : limit);
@@ -368,17 +490,30 @@ static long one_number(struct cache *c, sqlite3_stmt *st, long def, char **err)
 
 long cache_query_count(struct cache *c, const struct cache_query *q, char **err)
 {
-	sqlite3_stmt *st = prepare_query(c, q, COUNT, err);
+	sqlite3_stmt *st = prepare_query(c, q, COUNT, NULL, err);
 	return st ? one_number(c, st, 0, err) : -1;
 }
 
 long cache_query_position(struct cache *c, const struct cache_query *q, const char *id,
 			  char **err)
 {
-	sqlite3_stmt *st = prepare_query(c, q, POSITION, err);
+	sqlite3_stmt *st = prepare_query(c, q, POSITION, NULL, err);
 	if (!st)
 		return -2;
 	sqlite3_bind_text(st, 7, id, -1, SQLITE_TRANSIENT);
+	long n = one_number(c, st, -1, err);
+	return n == -1 && err && *err ? -2 : n;
+}
+
+long cache_query_next(struct cache *c, const struct cache_query *q, long from,
+		      const char *field, const char *values, char **err)
+{
+	sqlite3_stmt *st = prepare_query(c, q, NEXT, field, err);
+	if (!st)
+		return -2;
+	char *list = match_values(field_find(q->type, field), values);
+	sqlite3_bind_int64(st, 8, from);
+	sqlite3_bind_text(st, 9, list, -1, free);
 	long n = one_number(c, st, -1, err);
 	return n == -1 && err && *err ? -2 : n;
 }

@@ -101,6 +101,17 @@ static int history_of(struct cache *c, const char *id, const struct cache_doc *o
 	return rc;
 }
 
+/* A delete that came from the endpoint does here what a delete made here
+ * does to the records that give way (a scheduled proposal whose event went
+ * is accepted again): an edit of this cache, pushed as any other. It is
+ * not undone by u (the delete is not this cache's to undo), and references
+ * are left unchecked so that it never stops the pull. */
+static int detach_pulled(struct cache *c, const char *id, char **err)
+{
+	struct store_opts o = { .kind = HIST_DETACH, .skip_refs = true };
+	return store_detach_referrers(c, id, &o, err);
+}
+
 /* The endpoint's version replaces a record with no unsynced edit. */
 static int take(struct cache *c, const char *id, const char *rev, cJSON *theirs,
 		const struct cache_doc *old, char **err)
@@ -113,6 +124,8 @@ static int take(struct cache *c, const char *id, const char *rev, cJSON *theirs,
 	int rc = write_remote(c, &w, err);
 	if (!rc && old->body)
 		rc = history_of(c, id, old, theirs, !theirs, HIST_PULL, err);
+	if (!rc && !theirs)
+		rc = detach_pulled(c, id, err);
 	free(base);
 	return rc;
 }
@@ -203,7 +216,11 @@ static int merge(struct cache *c, const char *id, const char *rev, cJSON *theirs
 	char *theirs_text = theirs ? cJSON_PrintUnformatted(theirs) : NULL;
 	bool clean = cJSON_GetArraySize(fields) == 0;
 	bool same = merged && theirs ? record_same_content(merged, theirs) : merged == theirs;
-	struct remote_write w = { .id = id, .rev = rev, .body = merged ? merged : old->body,
+	/* Both sides made the same change (two caches let a pulled delete send
+	 * a proposal back alike): the endpoint's version, stamps and all, with
+	 * nothing left to push. */
+	const cJSON *body = clean && same && theirs ? theirs : merged ? merged : old->body;
+	struct remote_write w = { .id = id, .rev = rev, .body = body,
 				  .base = theirs_text, .deleted = !merged, .dirty = !(clean && same) };
 	int rc = write_remote(c, &w, err);
 	if (!rc && !clean) {
@@ -213,6 +230,8 @@ static int merge(struct cache *c, const char *id, const char *rev, cJSON *theirs
 	}
 	if (!rc)
 		rc = history_of(c, id, old, merged, !merged, HIST_MERGE, err);
+	if (!rc && !merged)
+		rc = detach_pulled(c, id, err);
 	if (clean)
 		st->merged++;
 	else

@@ -16,6 +16,7 @@
 #define HIST_PULL "pull"
 #define HIST_MERGE "merge"
 #define HIST_RESOLVE "resolve"
+#define HIST_DETACH "detach"	/* a reference cleared as a pulled delete left it */
 
 struct replica_stats {
 	long taken, merged, conflicts, unchanged, skipped;

@@ -186,20 +186,52 @@ int schema_migrate(struct cache *c, char **err)
 	return cache_commit(c, err);
 }
 
+/* The listing indexes the cache has: { name: its CREATE statement }. */
+static cJSON *listing_indexes(struct cache *c)
+{
+	cJSON *have = cJSON_CreateObject();
+	sqlite3_stmt *st = cache_prepare(c, "SELECT name, sql FROM sqlite_master WHERE "
+					 "type = 'index' AND name LIKE 'docs!_%' ESCAPE '!'", NULL);
+	while (st && sqlite3_step(st) == SQLITE_ROW)
+		if (sqlite3_column_text(st, 1))
+			cJSON_AddStringToObject(have, (const char *)sqlite3_column_text(st, 0),
+						(const char *)sqlite3_column_text(st, 1));
+	sqlite3_finalize(st);
+	return have;
+}
+
+/* A type's listing index. Its name says which of the type's orders it
+ * holds, so one whose order changed in the field table is built anew. */
+static void listing_index(struct buf *b, const cJSON *have, const char *name,
+			  const char *order, const char *type)
+{
+	char *def = str_printf("CREATE INDEX %s ON docs(%s, id) WHERE type = '%s' AND "
+			       "deleted = 0", name, order, type);
+	const cJSON *was = cJSON_GetObjectItemCaseSensitive(have, name);
+	if (cJSON_IsString(was) && strcmp(was->valuestring, def))
+		buf_printf(b, "DROP INDEX %s;", name);
+	buf_printf(b, "CREATE INDEX IF NOT EXISTS%s;", def + strlen("CREATE INDEX"));
+	free(def);
+}
+
 /* One partial index per type over its sort expression, so a listing reads
  * only the window it shows. */
 int schema_indexes(struct cache *c, char **err)
 {
 	struct buf b = { 0 };
+	cJSON *have = listing_indexes(c);
 	for (size_t i = 0; i < record_type_count; i++) {
 		const struct type_def *t = record_types[i];
-		buf_printf(&b, "CREATE INDEX IF NOT EXISTS docs_sort_%s ON docs(%s, id) "
-			   "WHERE type = '%s' AND deleted = 0;", t->name, t->sort, t->name);
-		for (int k = 0; t->indexes && t->indexes[k]; k++)
-			buf_printf(&b, "CREATE INDEX IF NOT EXISTS docs_%s_%d ON docs(%s, id) "
-				   "WHERE type = '%s' AND deleted = 0;", t->name, k + 1,
-				   t->indexes[k], t->name);
+		char *name = str_printf("docs_sort_%s", t->name);
+		listing_index(&b, have, name, t->sort, t->name);
+		free(name);
+		for (int k = 0; t->indexes && t->indexes[k]; k++) {
+			name = str_printf("docs_%s_%d", t->name, k + 1);
+			listing_index(&b, have, name, t->indexes[k], t->name);
+			free(name);
+		}
 	}
+	cJSON_Delete(have);
 	buf_puts(&b, "CREATE INDEX IF NOT EXISTS docs_yearly ON docs(id) WHERE type = 'event' "
 		 "AND deleted = 0 AND json_extract(body, '$.repeat') = 'yearly';");
 	/* Events of several days, by their end, then start: the calendar finds

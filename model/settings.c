@@ -32,6 +32,12 @@ static char *home_path(const char *xdg_var, const char *fallback, const char *fi
 	return str_printf("%s/%s/noron/%s", home ? home : ".", fallback, file);
 }
 
+char *config_path(void)
+{
+	const char *env = getenv("NORON_CONFIG");
+	return env && *env ? xstrdup(env) : home_path("XDG_CONFIG_HOME", ".config", "config");
+}
+
 char *config_default_db(void)
 {
 	const char *env = getenv("NORON_DB");
@@ -131,9 +137,7 @@ static int check_mode(const struct config *cfg, char **err)
 int config_load(struct config *cfg, const char *path, char **err)
 {
 	*cfg = (struct config){ 0 };
-	const char *env = getenv("NORON_CONFIG");
-	cfg->path = path ? xstrdup(path) : env && *env ? xstrdup(env)
-		: home_path("XDG_CONFIG_HOME", ".config", "config");
+	cfg->path = path ? xstrdup(path) : config_path();
 	struct stat sb;
 	if (stat(cfg->path, &sb)) {
 		free(cfg->path);

@@ -19,6 +19,10 @@ struct config {
 int config_load(struct config *cfg, const char *path, char **err);
 void config_free(struct config *cfg);
 
+/* The config file noron reads: $NORON_CONFIG, else
+ * $XDG_CONFIG_HOME/noron/config (~/.config/noron/config), there or not. */
+char *config_path(void);
+
 /* The default cache: $NORON_DB, else $XDG_DATA_HOME/noron/cache.db. */
 char *config_default_db(void);
 

@@ -88,11 +88,17 @@ static int check_no_cycle(struct cache *c, const cJSON *doc, char **err)
 	return rc;
 }
 
-static void stamp(struct cache *c, cJSON *doc, const struct cache_doc *old)
+/* An undo puts back what was; any other local edit is one the type may
+ * add to (fields.h, type_def.edited). */
+static void stamp(struct cache *c, cJSON *doc, const struct cache_doc *old, const char *kind)
 {
 	char *now = now_utc();
-	const cJSON *created = old->body && !old->deleted
-		? cJSON_GetObjectItemCaseSensitive(old->body, "created_at") : NULL;
+	const cJSON *before = old->body && !old->deleted ? old->body : NULL;
+	const struct type_def *t = record_type(doc);
+	if (t && t->edited && !(kind && !strcmp(kind, HIST_UNDO)))
+		t->edited(doc, before, now);
+	const cJSON *created = before ? cJSON_GetObjectItemCaseSensitive(before, "created_at")
+		: NULL;
 	cJSON_DeleteItemFromObjectCaseSensitive(doc, "created_at");
 	cJSON_DeleteItemFromObjectCaseSensitive(doc, "updated_at");
 	cJSON_DeleteItemFromObjectCaseSensitive(doc, "updated_by");
@@ -418,7 +424,7 @@ int cache_store(struct cache *c, cJSON *doc, struct store_opts *o, char **err)
 		return 0;	/* nothing changed: no new timestamp, no history row */
 	}
 	if (!o->keep_meta)
-		stamp(c, doc, &old);
+		stamp(c, doc, &old, o->kind);
 	/* A tombstone carries no fields: a malformed record (one the endpoint
 	 * refused, say) can be deleted. */
 	int rc = o->deleted ? 0 : check_known(c, doc, &old, o, err);

@@ -93,7 +93,7 @@ static int apply_one(struct cache *c, const char *id, const struct triage *t, lo
 		rc = schedule(c, d.body, t, batch, err);
 	if (!rc && t->act != TRIAGE_VOTE)
 		set_text(d.body, "status", act_status[t->act]);
-	if (!rc && t->act == TRIAGE_DECLINE && t->reason && *t->reason)
+	if (!rc && t->act == TRIAGE_DECLINE)	/* the reason, or none: no stale note */
 		set_text(d.body, "triage_note", t->reason);
 	struct store_opts o = { .kind = HIST_EDIT, .batch = *batch };
 	if (!rc && cache_store(c, d.body, &o, err) < 0)
@@ -125,9 +125,10 @@ int triage_counts(struct cache *c, long *to_triage, long *accepted, char **err)
 	sqlite3_stmt *st = cache_prepare(c, "SELECT "
 		"(SELECT coalesce(sum(live), 0) FROM type_counts WHERE type = 'proposal'"
 		" AND status IN ('new', 'review')),"
+		/* by the moment of the acceptance, not of the last edit (fields.c) */
 		"(SELECT count(*) FROM docs WHERE type = 'proposal' AND deleted = 0 AND "
-		" json_extract(body, '$.status') = 'accepted' AND "
-		" json_extract(body, '$.updated_at') >= strftime('%Y-%m-01', 'now'))", err);
+		" json_extract(body,'$.status') IN ('accepted', 'scheduled') AND "
+		" json_extract(body,'$.accepted_at') >= strftime('%Y-%m-01', 'now'))", err);
 	if (!st)
 		return -1;
 	int rc = sqlite3_step(st) == SQLITE_ROW ? 0 : cache_fail(c, "counting proposals", err);

@@ -16,7 +16,7 @@ struct triage {
 	enum triage_act act;
 	int vote;			/* TRIAGE_VOTE: -1, 0 or 1 */
 	const char *institution;	/* whose vote: an institution id */
-	const char *reason;		/* TRIAGE_DECLINE: kept in the triage note */
+	const char *reason;		/* TRIAGE_DECLINE: the triage note (NULL or "": none) */
 	const char *start, *end, *location;	/* TRIAGE_SCHEDULE */
 };
 
@@ -28,7 +28,8 @@ int triage_act_parse(const char *word);
 int triage_apply(struct cache *c, const char *const *ids, int n, const struct triage *t,
 		 char **err);
 
-/* Proposals new or under review, and accepted since the month began. */
+/* Proposals new or under review, and those accepted since the month began
+ * (by their accepted_at; scheduled ones count, they were accepted). */
 int triage_counts(struct cache *c, long *to_triage, long *accepted_this_month, char **err);
 
 #endif

@@ -38,9 +38,7 @@ static int check_unreferenced(struct cache *c, const char *id, char **err)
 	return -1;
 }
 
-/* References that give way when their target goes (a proposal's event)
- * are cleared in the same transaction, with what their type does then. */
-static int detach_referrers(struct cache *c, const char *id, long long *batch, char **err)
+int store_detach_referrers(struct cache *c, const char *id, struct store_opts *o, char **err)
 {
 	sqlite3_stmt *st = cache_prepare(c, "SELECT src, field FROM links WHERE dst = ?", err);
 	if (!st)
@@ -68,9 +66,7 @@ static int detach_referrers(struct cache *c, const char *id, long long *batch, c
 			cJSON_DeleteItemFromObjectCaseSensitive(d.body, name);
 			if (t->detached)
 				t->detached(d.body, name);
-			struct store_opts o = { .kind = HIST_EDIT, .batch = *batch };
-			rc = cache_store(c, d.body, &o, err) < 0 ? -1 : 0;
-			*batch = o.batch;
+			rc = cache_store(c, d.body, o, err) < 0 ? -1 : 0;
 		}
 		cache_doc_free(&d);
 	}
@@ -87,8 +83,11 @@ static int delete_locked(struct cache *c, const char *id, struct store_opts *o, 
 	int rc = found && !d.deleted ? 0 : err_set(err, "no record %s", id);
 	if (!rc)
 		rc = cache_store(c, d.body, o, err) < 0 ? -1 : 0;
+	/* in the same transaction and batch: undone with the delete */
+	struct store_opts detach = { .kind = HIST_EDIT, .batch = o->batch };
 	if (!rc)
-		rc = detach_referrers(c, id, &o->batch, err);
+		rc = store_detach_referrers(c, id, &detach, err);
+	o->batch = detach.batch;
 	if (!rc)
 		rc = check_unreferenced(c, id, err);
 	cache_doc_free(&d);

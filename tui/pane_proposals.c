@@ -25,7 +25,8 @@ static const char *const filter_names[] = {
 static const char *const filter_values[] = {
 	"new|review", NULL, "accepted", "declined", "deferred", "scheduled" };
 static const char *const sort_names[] = { "age", "total vote", "area" };
-/* By age and by area are orders the proposal type indexes (fields.c). */
+/* By age is an order the proposal type indexes (fields.c); by area is by
+ * the area's title, read through two indexes (cache_query.order_ref). */
 #define VOTE_ORDER "(SELECT coalesce(sum(value), 0) FROM json_each(body, '$.votes')) DESC, " \
 	"json_extract(body, '$.created_at')"
 
@@ -56,6 +57,7 @@ static void set_view(struct pane *p)
 	l->q.match[0].field = filter_values[pr->filter] ? "status" : NULL;
 	l->q.match[0].value = filter_values[pr->filter];
 	l->q.order = sort_order(pr->sort);
+	l->q.order_ref = pr->sort == 2 ? "area" : NULL;
 }
 
 static void apply_view(struct pane *p)
@@ -159,7 +161,24 @@ static void draw_header(struct pane *p, struct rect line)
 	free(h), free(votes);
 }
 
-/* Your institution's id: the config's, or asked once. */
+/* A code typed for this session: it signs the edits (user@code) as the
+ * config's institution would, and the next message says how to keep it. */
+static void adopt_typed(struct pane *p, char *code)
+{
+	struct proposals *pr = state(p);
+	struct config as = *p->ui->cfg;
+	as.institution = code;
+	char *author = config_author(&as);
+	cache_set_author(p->ui->cache, author);
+	free(author);
+	char *path = p->ui->cfg->path ? xstrdup(p->ui->cfg->path) : config_path();
+	free(pr->hint);
+	pr->hint = str_printf("; as %s: add 'institution = %s' to %s to keep it", code, code, path);
+	free(path);
+}
+
+/* Your institution's id: the config's, or asked once. Votes and decisions
+ * both need it (whose vote, who decided). */
 static const char *institution(struct pane *p)
 {
 	struct proposals *pr = state(p);
@@ -167,7 +186,7 @@ static const char *institution(struct pane *p)
 		return pr->institution;
 	const char *code = p->ui->cfg->institution;
 	char *typed = NULL;
-	if (!code) {
+	if (!code || !*code) {
 		if (prompt_line(p->ui, "your institution's code (e.g. kb-se): ", "", NULL, NULL,
 				&typed) <= 0 || !*typed) {
 			free(typed);
@@ -181,10 +200,7 @@ static const char *institution(struct pane *p)
 		free(id);
 		id = NULL;
 	} else if (typed) {
-		free(pr->hint);
-		pr->hint = str_printf("; voting for %s: add 'institution = %s' to %s to keep it",
-				      code, code, p->ui->cfg->path ? p->ui->cfg->path
-				      : "~/.config/noron/config");
+		adopt_typed(p, typed);
 	}
 	free(typed);
 	return pr->institution = id;
@@ -216,8 +232,8 @@ static int targets(struct pane *p, const char ***ids, char **current)
 static bool ask_details(struct pane *p, struct triage *t, char **owned)
 {
 	struct ui *ui = p->ui;
-	if (t->act == TRIAGE_VOTE)
-		return (t->institution = institution(p)) != NULL;
+	if (!(t->institution = institution(p)))
+		return false;
 	if (t->act == TRIAGE_DECLINE)
 		return prompt_line(ui, "decline, because: ", "", NULL, NULL, &owned[0]) > 0
 			&& (t->reason = owned[0]);
@@ -231,44 +247,61 @@ static bool ask_details(struct pane *p, struct triage *t, char **owned)
 	return true;
 }
 
-static void triage(struct pane *p, enum triage_act act, int vote)
+/* On to the next proposal to triage: the one acted on (current), if still
+ * shown at row `at`, is stepped over, and so are the decided ones after it
+ * (in the view of them all: the others show only proposals to triage, or
+ * none); with none to triage below, the next row. */
+static void move_on(struct pane *p, long at, const char *current)
+{
+	struct rlist *l = listpane_list(p);
+	l->cursor = at;
+	if (current && cache_query_position(p->ui->cache, &l->q, current, NULL) == at)
+		l->cursor++;
+	long next = filter_values[state(p)->filter] ? -1 : cache_query_next(p->ui->cache, &l->q,
+		l->cursor, "status", filter_values[0], NULL);
+	if (next >= 0)
+		l->cursor = next;
+	if (l->cursor >= l->count)
+		l->cursor = l->count > 0 ? l->count - 1 : 0;
+	free(l->cursor_id);
+	l->cursor_id = NULL;
+}
+
+/* Says what was done, drops the marks and shows the cache as it is now. */
+static void done(struct pane *p, int n, enum triage_act act)
 {
 	struct proposals *pr = state(p);
+	ui_message(p->ui, false, "%d proposal%s: %s (u undoes)%s", n, n == 1 ? "" : "s",
+		   act == TRIAGE_VOTE ? "voted" : filter_names[act == TRIAGE_REVIEW ? 0
+		   : act == TRIAGE_ACCEPT ? 2 : act == TRIAGE_DECLINE ? 3
+		   : act == TRIAGE_DEFER ? 4 : 5], pr->hint ? pr->hint : "");
+	free(pr->hint);
+	pr->hint = NULL;
+	cJSON_Delete(pr->marks);
+	pr->marks = cJSON_CreateArray();
+	ui_reload(p->ui);
+}
+
+static void triage(struct pane *p, enum triage_act act, int vote)
+{
 	struct triage t = { .act = act, .vote = vote };
-	char *owned[3] = { 0 }, *current = NULL;
+	char *owned[3] = { 0 }, *current = NULL, *err = NULL;
 	const char **ids = NULL;
 	int n = targets(p, &ids, &current);
-	if (!n)
+	long at = listpane_list(p)->cursor;
+	if (!n) {
 		ui_message(p->ui, true, "no proposal selected");
-	else if (ask_details(p, &t, owned)) {
-		char *err = NULL;
-		struct rlist *l = listpane_list(p);
-		long at = l->cursor;
+	} else if (ask_details(p, &t, owned)) {
 		if (triage_apply(p->ui->cache, ids, n, &t, &err)) {
 			ui_message(p->ui, true, "%s", err);
 		} else {
-			ui_message(p->ui, false, "%d proposal%s: %s (u undoes)%s", n, n == 1 ? "" : "s",
-				   act == TRIAGE_VOTE ? "voted" : filter_names[act == TRIAGE_REVIEW ? 0
-				   : act == TRIAGE_ACCEPT ? 2 : act == TRIAGE_DECLINE ? 3
-				   : act == TRIAGE_DEFER ? 4 : 5], pr->hint ? pr->hint : "");
-			free(pr->hint);
-			pr->hint = NULL;
-			cJSON_Delete(pr->marks);
-			pr->marks = cJSON_CreateArray();
-			ui_reload(p->ui);
-			/* On to the next: a proposal still shown is stepped over. */
-			l->cursor = at;
-			if (current && cache_query_position(p->ui->cache, &l->q, current, NULL) == at)
-				l->cursor++;
-			if (l->cursor >= l->count)
-				l->cursor = l->count > 0 ? l->count - 1 : 0;
-			free(l->cursor_id);
-			l->cursor_id = NULL;
+			done(p, n, act);
+			move_on(p, at, current);
 		}
-		free(err);
 	}
 	for (int i = 0; i < 3; i++)
 		free(owned[i]);
+	free(err);
 	free(ids);
 	free(current);
 }
@@ -335,22 +368,31 @@ static bool proposals_action(struct pane *p, enum action a)
 	}
 }
 
-/* The event a proposal became: its date and place as they are now. */
+/* The event a proposal became: its date and place as they are now, or that
+ * it is gone (deleted where this cache has not yet let the proposal go). */
 static void proposals_extra(struct pane *p, struct tblock *tb, const cJSON *doc)
 {
 	const cJSON *ev = cJSON_GetObjectItemCaseSensitive(doc, "event");
 	struct cache_doc d;
-	if (!cJSON_IsString(ev) || cache_get(p->ui->cache, ev->valuestring, &d, NULL) <= 0)
+	if (!cJSON_IsString(ev))
 		return;
-	const cJSON *start = cJSON_GetObjectItemCaseSensitive(d.body, "start");
-	const cJSON *where = cJSON_GetObjectItemCaseSensitive(d.body, "location");
-	char *when = when_local(cJSON_IsString(start) ? start->valuestring : "?", true);
-	char *line = str_printf("%-12s %s%s%s", "scheduled", when, cJSON_IsString(where)
-				? " at " : "", cJSON_IsString(where) ? where->valuestring : "");
+	int found = cache_get(p->ui->cache, ev->valuestring, &d, NULL);
+	char *line;
+	if (found <= 0 || d.deleted) {
+		line = str_printf("%-12s %s", "event", found > 0 ? "deleted: not scheduled any more"
+				  : "not in this cache");
+	} else {
+		const cJSON *start = cJSON_GetObjectItemCaseSensitive(d.body, "start");
+		const cJSON *where = cJSON_GetObjectItemCaseSensitive(d.body, "location");
+		char *when = when_local(cJSON_IsString(start) ? start->valuestring : "?", true);
+		line = str_printf("%-12s %s%s%s", "scheduled", when, cJSON_IsString(where) ? " at " : "",
+				  cJSON_IsString(where) ? where->valuestring : "");
+		free(when);
+	}
 	tblock_add(tb, ATTR_BOLD, line);
 	free(line);
-	free(when);
-	cache_doc_free(&d);
+	if (found > 0)
+		cache_doc_free(&d);
 }
 
 static void proposals_open(struct pane *p)

@@ -38,8 +38,9 @@ bool syncjob_start(struct ui *ui)
 		return false;
 	}
 	if (!ui->cfg->url) {
-		ui_message(ui, true, "no endpoint: set url = ... in %s", ui->cfg->path ? ui->cfg->path
-			   : "the config (see noron(1))");
+		char *path = ui->cfg->path ? xstrdup(ui->cfg->path) : config_path();
+		ui_message(ui, true, "no endpoint: set url = ... in %s", path);
+		free(path);
 		return false;
 	}
 	int p[2];

@@ -49,7 +49,7 @@ declare -A FIELDS=(
 	[skill]="topic kind person institution area level exchange note"
 	[project]="title status areas institutions lead contact start end funding help_wanted description"
 	[event]="title kind start end repeat location host areas url proposal uid description"
-	[proposal]="title area proposer institution format abstract status votes event triage_note"
+	[proposal]="title area proposer institution format abstract status votes event triage_note accepted_at"
 	[fund]="name url deadline scope note"
 )
 TYPES="institution area standing person skill project event proposal fund"

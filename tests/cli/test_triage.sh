@@ -1,8 +1,9 @@
 #!/bin/bash
 # Guards triage from the command line: votes one per institution (and the
-# config's institution needed for them), accept/decline with a reason/defer/
-# review, schedule into a workshop linked both ways, the event's deletion
-# sending the proposal back to accepted, undo as one step, and bad input.
+# config's institution needed for them and for every decision), accept/
+# decline with a reason (without one, no note)/defer/review, schedule into a
+# workshop linked both ways, the event's deletion sending the proposal back
+# to accepted, undo as one step, and bad input (an option of another action).
 
 # shellcheck source=lib.sh source-path=SCRIPTDIR disable=SC2317
 . "$(dirname "$0")/lib.sh"
@@ -13,10 +14,30 @@ expect_rc 0
 P=$(cat "$OUT")
 check "a new proposal is new" test "$(field_of "$P" status)" = new
 
-# A vote needs to know whose it is.
+# A vote, and a decision, needs to know whose it is: without the config's
+# institution each is refused with the same line, naming the key and the
+# config file noron reads ($NORON_CONFIG, else $XDG_CONFIG_HOME/noron/config).
 snapshot
 run triage "$P" vote +1
-expect_refused 1 "institution"
+expect_refused 1 "institution = CODE"
+expect_err "$NORON_CONFIG"
+expect_unchanged
+for action in accept "decline --reason Later" defer review "schedule --start 2027-03-01"; do
+	# shellcheck disable=SC2086
+	run triage "$P" $action
+	expect_refused 1 "triage needs your institution: add 'institution = CODE' to $NORON_CONFIG"
+	expect_unchanged
+done
+NORON_CONFIG='' run triage "$P" accept
+expect_refused 1 "add 'institution = CODE' to $XDG_CONFIG_HOME/noron/config"
+expect_unchanged
+printf 'institution =\n' >"$NORON_CONFIG"
+run triage "$P" review
+expect_refused 1 "add 'institution = CODE' to $NORON_CONFIG"
+expect_unchanged
+printf 'institution = kb-xx\n' >"$NORON_CONFIG"
+run triage "$P" accept
+expect_refused 1 "no institution institution:kb-xx in this cache"
 expect_unchanged
 
 printf 'institution = kb-se\n' >"$NORON_CONFIG"
@@ -37,12 +58,20 @@ for step in "accept accepted" "defer deferred" "review review" "decline declined
 	expect_rc 0
 	check "$1 sets the status to $2" test "$(field_of "$P" status)" = "$2"
 done
+check "each decision is signed with the institution (updated_by tester@nb-no)" \
+	test "$(field_of "$P" updated_by)" = tester@nb-no
 run triage "$P" decline --reason "Covered by the web archiving workshop"
 check "a decline keeps its reason in the triage note" \
 	test "$(field_of "$P" triage_note)" = "Covered by the web archiving workshop"
 run triage "$P" accept
-check "a decline without a reason keeps the note" \
+check "another decision (accept) leaves the note alone" \
 	test "$(field_of "$P" triage_note)" = "Covered by the web archiving workshop"
+run triage "$P" decline
+expect_rc 0
+check "a decline without a reason removes the earlier note (it is not this decline's reason)" \
+	test -z "$(field_of "$P" triage_note)"
+check "and declines" test "$(field_of "$P" status)" = declined
+run triage "$P" accept
 
 # Scheduling makes a workshop in the calendar, linked both ways.
 run triage "$P" schedule --start 2027-03-01 --end 2027-03-02 --location "Oslo"
@@ -84,6 +113,18 @@ expect_refused 2 "+1, -1 or 0"
 expect_unchanged
 run triage "$P" schedule
 expect_refused 2 "--start"
+expect_unchanged
+run triage "$P" accept --reason "Fits the spring"
+expect_refused 2 "--reason goes with decline only"
+expect_unchanged
+run triage "$P" vote +1 --reason "Useful"
+expect_refused 2 "--reason goes with decline only"
+expect_unchanged
+run triage "$P" defer --start 2027-03-01
+expect_refused 2 "--start, --end and --location go with schedule only"
+expect_unchanged
+run triage "$P" decline --location Oslo
+expect_refused 2 "go with schedule only"
 expect_unchanged
 run triage "$P" schedule --start 2027-02-30
 expect_refused 1 "2027-02-30"

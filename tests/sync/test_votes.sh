@@ -5,7 +5,9 @@
 # both votes are on both caches and on the endpoint, without a conflict.
 # Changed votes merge the same way (one vote per institution). Two different
 # decisions on the status (A accepts, B declines) do conflict: the second to
-# sync exits 3 and its conflict names the field "status", not the votes.
+# sync exits 3 and its conflict names the field "status", not the votes. A
+# workshop deleted on the endpoint by another program sends its scheduled
+# proposal back to accepted, with a note, on both caches.
 # Exit 0 all passed, 1 something failed, 77 skipped (no node/PouchDB Server,
 # python3 or curl).
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -105,5 +107,37 @@ fieldis "the proposal is accepted everywhere" '"accepted"' "$PP" status A B @
 fieldis "the votes survived the conflict" \
 	'{"institution:kb-se":0,"institution:nb-no":1}' "$PP" votes A B @
 converged "after the conflict" A B
+
+# ------------------------------------------------------------------ the event deleted elsewhere
+# A schedules the proposal; another program deletes the workshop on the
+# endpoint. B's sync takes the delete and, as a delete made here would,
+# sends the proposal back to accepted with a note: an edit of B's, pushed in
+# the same sync, which A then takes. The acceptance keeps its moment.
+nr A triage "$PP" schedule --start 2027-05-04 --location Reykjavik
+expect_rc 0 "A schedules the proposal"
+EV=$(fieldv A "$PP" event | tr -d '"')
+check "A's proposal names its workshop ($EV)" test "${EV#event:}" != "$EV"
+ACCEPTED_AT=$(fieldv A "$PP" accepted_at)
+synced A 0 "schedule: A syncs"
+synced B 0 "schedule: B syncs"
+fieldis "the proposal is scheduled everywhere" '"scheduled"' "$PP" status A B @
+rev=$(ep_doc "$EV" | "$SYNC_PYTHON" -S -c 'import json, sys; print(json.load(sys.stdin)["_rev"])')
+code=$(curl -s --noproxy '*' --max-time 30 -o /dev/null -w '%{http_code}' -X DELETE \
+	"$DB/$(sc urlquote "$EV")?rev=$rev")
+check "the workshop is deleted on the endpoint by another program (HTTP $code)" \
+	test "$code" = 200
+synced B 0 "event deleted: B syncs"
+fieldis "B took the delete" DELETED "$EV" title B
+fieldis "the proposal is accepted again on B and on the endpoint" '"accepted"' "$PP" status B @
+fieldis "it no longer names the event" null "$PP" event B @
+check "B's note says why" grep -q "its event was deleted; accepted again" <<<"$(fieldv B "$PP" triage_note)"
+check "the endpoint has the note" grep -q "event was deleted" <<<"$(ep_fieldv "$PP" triage_note)"
+fieldis "the acceptance keeps its moment" "$ACCEPTED_AT" "$PP" accepted_at B @
+synced A 0 "event deleted: A syncs"
+fieldis "A has it accepted again too, without the event" '"accepted"' "$PP" status A
+fieldis "A's proposal names no event" null "$PP" event A
+check "no conflict on A" test "$(statusv A conflicts)" = 0
+check "no conflict on B" test "$(statusv B conflicts)" = 0
+converged "after the event was deleted elsewhere" A B
 
 finish

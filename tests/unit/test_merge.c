@@ -15,6 +15,7 @@
 
 #define P "\"_id\":\"project:x\",\"type\":\"project\","
 #define E "{\"_id\":\"project:x\",\"type\":\"project\"}"
+#define Q "\"_id\":\"proposal:x\",\"type\":\"proposal\","
 
 struct merge_case {
 	const char *name, *base, *mine, *theirs;
@@ -59,6 +60,21 @@ static const struct merge_case cases[] = {
 	  "{\"_id\":\"proposal:x\",\"type\":\"proposal\",\"votes\":{\"institution:kb-se\":-1}}",
 	  "{\"_id\":\"proposal:x\",\"type\":\"proposal\",\"votes\":{\"institution:kb-se\":1}}",
 	  "[\"votes\"]" },
+	{ "both accepted offline: the later acceptance is kept, no conflict",
+	  "{" Q "\"status\":\"new\"}",
+	  "{" Q "\"status\":\"accepted\",\"accepted_at\":\"2026-03-02T10:00:00Z\"}",
+	  "{" Q "\"status\":\"accepted\",\"accepted_at\":\"2026-03-01T09:00:00Z\"}",
+	  "{" Q "\"status\":\"accepted\",\"accepted_at\":\"2026-03-02T10:00:00Z\"}", "[]" },
+	{ "the later acceptance is kept whichever side made it",
+	  "{" Q "\"status\":\"new\"}",
+	  "{" Q "\"status\":\"accepted\",\"accepted_at\":\"2026-03-01T09:00:00Z\"}",
+	  "{" Q "\"status\":\"scheduled\",\"accepted_at\":\"2026-03-02T10:00:00Z\"}",
+	  "{" Q "\"status\":\"accepted\",\"accepted_at\":\"2026-03-02T10:00:00Z\"}",
+	  "[\"status\"]" },
+	{ "a moment removed on one side, set again on the other: the one set",
+	  "{" Q "\"accepted_at\":\"2026-01-01T00:00:00Z\"}", "{" Q "\"title\":\"t\"}",
+	  "{" Q "\"accepted_at\":\"2026-03-01T00:00:00Z\"}",
+	  "{" Q "\"title\":\"t\",\"accepted_at\":\"2026-03-01T00:00:00Z\"}", "[]" },
 	{ "unknown fields of a newer client pass through", "{" P "\"title\":\"a\"}",
 	  "{" P "\"title\":\"b\"}", "{" P "\"title\":\"a\",\"colour\":\"red\"}",
 	  "{" P "\"title\":\"b\",\"colour\":\"red\"}", "[]" },

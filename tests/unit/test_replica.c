@@ -139,6 +139,27 @@ static void test_merge_fields(void **state)
 	free(t), free(d);
 }
 
+/* Guards: the same change made here and there leaves the cache holding
+ * the endpoint's version as it is, its stamps included (not this cache's
+ * later ones, which would never be pushed), with nothing to push. */
+static void test_same_change_takes_theirs(void **state)
+{
+	struct fx *f = *state;
+	apply(f->c, STORAGE("2-a", "Storage"));
+	set(f->c, "area:storage", "title", "Same");
+	apply(f->c, "{\"_id\":\"area:storage\",\"_rev\":\"3-b\",\"type\":\"area\","
+	      "\"title\":\"Same\",\"parent\":\"area:digital-preservation\",\"position\":2,"
+	      "\"updated_at\":\"2001-01-01T00:00:00Z\",\"updated_by\":\"other@nb-no\"}");
+	bool dirty;
+	char *at = field(f->c, "area:storage", "updated_at", &dirty);
+	char *by = field(f->c, "area:storage", "updated_by", NULL);
+	assert_string_equal(at, "2001-01-01T00:00:00Z");
+	assert_string_equal(by, "other@nb-no");
+	assert_false(dirty);
+	assert_int_equal(count_conflicts(f->c), 0);
+	free(at), free(by);
+}
+
 /* The same field changed both ways: a conflict row; mine stays in the cache. */
 static void test_conflict(void **state)
 {
@@ -190,6 +211,53 @@ static void test_edit_against_delete(void **state)
 	assert_false(d.dirty);
 	cache_doc_free(&d);
 	free(t);
+}
+
+#define PROPOSAL(rev) "{\"_id\":\"proposal:p\",\"_rev\":\"" rev "\",\"type\":\"proposal\"," \
+	"\"title\":\"P\",\"status\":\"scheduled\",\"event\":\"event:w\"," \
+	"\"accepted_at\":\"2020-01-01T00:00:00Z\"}"
+#define WORKSHOP(rev) "{\"_id\":\"event:w\",\"_rev\":\"" rev "\",\"type\":\"event\"," \
+	"\"title\":\"P\",\"kind\":\"workshop\",\"start\":\"2027-03-01\"," \
+	"\"proposal\":\"proposal:p\"}"
+
+/* Guards: an event deleted on the endpoint, pulled here, sends its scheduled
+ * proposal back to accepted with a note, as a delete made here does: an
+ * unsynced edit of this cache (pushed next), in the history as a detach that
+ * u does not take back. */
+static void test_pulled_delete_detaches(void **state)
+{
+	struct fx *f = *state;
+	apply(f->c, WORKSHOP("1-a"));
+	apply(f->c, PROPOSAL("1-a"));
+	apply(f->c, "{\"_id\":\"event:w\",\"_rev\":\"2-d\",\"_deleted\":true}");
+	struct cache_doc d;
+	assert_int_equal(cache_get(f->c, "event:w", &d, NULL), 1);
+	assert_true(d.deleted);
+	cache_doc_free(&d);
+	bool dirty;
+	char *status = field(f->c, "proposal:p", "status", &dirty);
+	char *event = field(f->c, "proposal:p", "event", NULL);
+	char *note = field(f->c, "proposal:p", "triage_note", NULL);
+	char *at = field(f->c, "proposal:p", "accepted_at", NULL);
+	assert_string_equal(status, "accepted");
+	assert_string_equal(event, "(none)");
+	assert_non_null(strstr(note, "event was deleted"));
+	assert_string_equal(at, "2020-01-01T00:00:00Z");	/* accepted then, not now */
+	assert_true(dirty);
+	free(status), free(event), free(note), free(at);
+	assert_int_equal(count_conflicts(f->c), 0);
+	struct push_batch b;
+	bool pushed = false;
+	assert_int_equal(replica_outgoing(f->c, 0, 100, &b, NULL), 0);
+	for (int i = 0; i < b.n; i++)
+		pushed |= !strcmp(b.items[i].id, "proposal:p");
+	push_batch_free(&b);
+	assert_true(pushed);
+	char *what = NULL;
+	assert_true(cache_undo(f->c, &what, NULL) >= 0);
+	status = field(f->c, "proposal:p", "status", NULL);
+	assert_string_equal(status, "accepted");
+	free(status), free(what);
 }
 
 /* A pushed edit is clean only if it did not change while the push ran. */
@@ -429,8 +497,10 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_take_and_idempotent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_merge_fields, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_same_change_takes_theirs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_conflict, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_edit_against_delete, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pulled_delete_detaches, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pushed_meanwhile, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rejected, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pass_through, setup, teardown),

@@ -358,6 +358,83 @@ static void test_rows_from_end(void **state)
 	rows_free(&all);
 }
 
+/* Guards: proposals listed by their area's title (not its id): those
+ * without an area first, then those whose area is deleted or was never in
+ * the cache (each listed once, so the list holds as many as it counts),
+ * then area by area in title order, oldest first in each; read from the
+ * end the same; positions and the next proposal of a status agree. */
+static void test_proposals_by_area_title(void **state)
+{
+	struct fx *f = *state;
+	base_records(f);
+	const char *areas[][2] = { { "a-zeta", "Zeta" }, { "b-alpha", "Alpha" },
+				   { "c-mid", "Mid" }, { "gone", "Gone" } };
+	for (int i = 0; i < 4; i++) {
+		char *json = str_printf("{\"_id\":\"area:%s\",\"type\":\"area\",\"title\":\"%s\"}",
+					areas[i][0], areas[i][1]);
+		save(f, json);
+		free(json);
+	}
+	const char *props[][3] = { { "p1", "b-alpha", "03" }, { "p2", "b-alpha", "01" },
+				   { "p3", "a-zeta", "02" }, { "p4", "c-mid", "05" },
+				   { "p5", "", "04" }, { "p6", "gone", "06" }, { "p7", "", "07" },
+				   { "p8", "a-zeta", "08" } };
+	for (int i = 0; i < 8; i++) {
+		char *area = *props[i][1] ? str_printf(",\"area\":\"area:%s\"", props[i][1])
+			: xstrdup("");
+		char *json = str_printf("{\"_id\":\"proposal:%s\",\"type\":\"proposal\","
+					"\"title\":\"T\",\"status\":\"%s\",\"created_at\":"
+					"\"2020-%s-01T00:00:00Z\"%s}", props[i][0],
+					i == 7 ? "declined" : "new", props[i][2], area);
+		store(f, json, true);
+		free(json), free(area);
+	}
+	exec_ok(f->c, "UPDATE docs SET deleted = 1 WHERE id = 'area:gone';"
+		" UPDATE docs SET body = json_set(body, '$.area', 'area:never')"
+		" WHERE id = 'proposal:p7'");
+	const char *want[] = { "p5", "p6", "p7", "p2", "p1", "p4", "p3", "p8" };
+	const struct type_def *t = type_find("proposal");
+	struct cache_query qy = { .type = t, .order = t->indexes[1], .order_ref = "area" };
+	long total = cache_query_count(f->c, &qy, &f->err);
+	assert_int_equal(total, 8);
+	struct rows all = { 0 };
+	window(f, &qy, 0, 0, -1, &all);
+	assert_int_equal(all.n, 8);
+	for (int i = 0; i < 8; i++) {
+		char *id = str_printf("proposal:%s", want[i]);
+		if (strcmp(all.ids[i], id))
+			fail_msg("row %d: %s, want %s", i, all.ids[i], id);
+		assert_int_equal(cache_query_position(f->c, &qy, id, &f->err), i);
+		free(id);
+	}
+	for (long offset = 0; offset < total; offset++) {
+		struct rows a = { 0 }, b = { 0 };
+		window(f, &qy, 0, offset, 3, &a);
+		window(f, &qy, total, offset, 3, &b);	/* from the end past the middle */
+		assert_int_equal(a.n, b.n);
+		for (int i = 0; i < a.n; i++) {
+			assert_string_equal(a.ids[i], b.ids[i]);
+			assert_string_equal(a.ids[i], all.ids[offset + i]);
+		}
+		rows_free(&a), rows_free(&b);
+	}
+	rows_free(&all);
+	assert_int_equal(cache_query_next(f->c, &qy, 0, "status", "declined", &f->err), 7);
+	assert_int_equal(cache_query_next(f->c, &qy, 2, "status", "new|review", &f->err), 2);
+	assert_int_equal(cache_query_next(f->c, &qy, 7, "status", "new", &f->err), -1);
+	qy.match[0].field = "status";
+	qy.match[0].value = "new";
+	qy.total = 0;
+	assert_int_equal(cache_query_count(f->c, &qy, &f->err), 7);
+	assert_int_equal(cache_query_position(f->c, &qy, "proposal:p3", &f->err), 6);
+	assert_int_equal(cache_query_position(f->c, &qy, "proposal:p8", &f->err), -1);
+	/* in an indexed order, the same answers */
+	struct cache_query by_age = { .type = t, .order = t->indexes[0] };
+	assert_int_equal(cache_query_next(f->c, &by_age, 0, "status", "declined", &f->err), 7);
+	assert_int_equal(cache_query_next(f->c, &by_age, 1, "status", "new", &f->err), 1);
+	assert_int_equal(cache_query_next(f->c, &by_age, 0, "nothing", "x", &f->err), -2);
+}
+
 /* Guards: a cache of schema 1 (links without their order, a search index
  * without prefixes) is migrated on open: linked records come in order,
  * searches still find, and the schema is the latest. */
@@ -395,6 +472,26 @@ static void test_migrates_schema_1(void **state)
 	assert_int_equal(q(f->c, "SELECT count(*) FROM sqlite_master WHERE name = 'search'"
 			   " AND sql LIKE '%prefix = ''1 2 3 4 5''%'"), 1);
 	assert_int_equal(cache_search_count(f->c, "fjernl", -1, &f->err), 1);	/* past five */
+}
+
+/* Guards: a listing index whose order the field table changed (proposals
+ * counted by status and updated_at, now by status and accepted_at) is built
+ * anew when the cache opens, not kept for its name; the others are kept. */
+static void test_rebuilds_changed_index(void **state)
+{
+	struct fx *f = *state;
+	base_records(f);
+	exec_ok(f->c, "DROP INDEX docs_proposal_4; CREATE INDEX docs_proposal_4 ON docs("
+		"json_extract(body,'$.status'), json_extract(body,'$.updated_at'), id)"
+		" WHERE type = 'proposal' AND deleted = 0");
+	long long root = q(f->c, "SELECT rootpage FROM sqlite_master WHERE name = 'docs_proposal_1'");
+	cache_close(f->c);
+	f->c = NULL;
+	assert_int_equal(cache_open(f->path, 0, &f->c, &f->err), 0);
+	assert_int_equal(q(f->c, "SELECT count(*) FROM sqlite_master WHERE name = 'docs_proposal_4'"
+			   " AND sql LIKE '%accepted_at%' AND sql NOT LIKE '%updated_at%'"), 1);
+	assert_int_equal(q(f->c, "SELECT rootpage FROM sqlite_master WHERE name = "
+			   "'docs_proposal_1'"), root);
 }
 
 /* Each type's count as the kept counts give it, and as counting gives it. */
@@ -634,7 +731,9 @@ int main(void)
 		T(test_status_cap),
 		T(test_proposal_orders),
 		T(test_rows_from_end),
+		T(test_proposals_by_area_title),
 		T(test_migrates_schema_1),
+		T(test_rebuilds_changed_index),
 		T(test_labels_follow_changes),
 		T(test_brief_text),
 		T(test_filter_follows_changes),
