@@ -248,7 +248,7 @@ static void test_pulled_delete_detaches(void **state)
 	assert_int_equal(count_conflicts(f->c), 0);
 	struct push_batch b;
 	bool pushed = false;
-	assert_int_equal(replica_outgoing(f->c, 0, 100, &b, NULL), 0);
+	assert_int_equal(replica_outgoing(f->c, 0, 100, 0, &b, NULL), 0);
 	for (int i = 0; i < b.n; i++)
 		pushed |= !strcmp(b.items[i].id, "proposal:p");
 	push_batch_free(&b);
