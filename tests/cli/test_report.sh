@@ -308,7 +308,8 @@ expect_refused 1 "cannot write $T/no/such/dir/r.html"
 python3 - "$NORON_DB" "$P_NEW" <<'EOF' || exit 99
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
-db.execute("INSERT INTO sync_state VALUES ('https://couch.example.org/noron', '42',"
+db.execute("INSERT INTO sync_state(endpoint, last_seq, last_ok, last_error, last_try)"
+           " VALUES ('https://couch.example.org/noron', '42',"
            " '2026-11-20T08:30:05Z', NULL, '2026-11-20T08:30:05Z')")
 db.execute("UPDATE docs SET dirty = 0")
 db.execute("UPDATE docs SET dirty = 1 WHERE id = ?", (sys.argv[2],))

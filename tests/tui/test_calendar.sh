@@ -18,6 +18,7 @@
 need_python
 
 "$NORON" init >/dev/null </dev/null || exit 99
+printf 'institution = kb-dk\n' >"$NORON_CONFIG"	# whose triage decisions these are
 
 # Events of every kind in May and June 2012, one of them at 23:30 UTC (4 May
 # in Helsinki), one from 30 May to 2 June; and a workshop proposal scheduled
