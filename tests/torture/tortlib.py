@@ -148,9 +148,12 @@ def crashed(res):
 
 
 def integrity(db):
-    """(ok, text): PRAGMA integrity_check of a cache, opened read-only."""
+    """(ok, text): PRAGMA integrity_check of a cache, opened for writing as
+    noron opens it: a kill in the middle of the cache's making leaves a hot
+    rollback journal, which SQLite's recovery rolls back at the first open
+    that may write (a read-only one cannot)."""
     try:
-        c = sqlite3.connect("file:%s?mode=ro" % db, uri=True, timeout=30)
+        c = sqlite3.connect("file:%s?mode=rw" % db, uri=True, timeout=30)
         try:
             r = [x[0] for x in c.execute("pragma integrity_check")]
         finally:
