@@ -30,15 +30,8 @@ static void add_event(struct fx *f, const char *key, ...)
 	free(id);
 	va_list ap;
 	va_start(ap, key);
-	for (const char *n; (n = va_arg(ap, const char *));) {
-		const char *v = va_arg(ap, const char *);
-		if (record_set(doc, n, v, &f->err))
-			fail_msg("%s=%s: %s", n, v, f->err);
-	}
+	fx_save_pairs(f, doc, ap);
 	va_end(ap);
-	if (cache_save(f->c, doc, HIST_ADD, &f->err) != 1)
-		fail_msg("saving %s: %s", key, f->err);
-	cJSON_Delete(doc);
 }
 
 /* The export of range r (NULL: all) as a string. */

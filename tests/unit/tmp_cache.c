@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "record.h"
 #include "tmp_cache.h"
 #include "util.h"
 
@@ -57,4 +58,16 @@ long long fx_number(struct cache *c, const char *sql)
 	long long v = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	return v;
+}
+
+void fx_save_pairs(struct fx *f, cJSON *doc, va_list ap)
+{
+	for (const char *n; (n = va_arg(ap, const char *));) {
+		const char *v = va_arg(ap, const char *);
+		if (record_set(doc, n, v, &f->err))
+			fail_msg("%s=%s: %s", n, v, f->err);
+	}
+	if (cache_save(f->c, doc, HIST_ADD, &f->err) != 1)
+		fail_msg("saving %s: %s", record_id(doc), f->err);
+	cJSON_Delete(doc);
 }

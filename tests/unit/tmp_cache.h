@@ -8,6 +8,8 @@
 
 #include "cache.h"
 
+#include <stdarg.h>
+
 struct fx {
 	char *dir, *path, *err;
 	struct cache *c;	/* signed tester@kb-se */
@@ -15,6 +17,11 @@ struct fx {
 
 int fx_setup(void **state);
 int fx_teardown(void **state);
+
+/* Sets doc's fields from the name/value pairs in ap (a NULL name ends
+ * them), saves it as an added record and frees it; fails the test on a
+ * refusal. */
+void fx_save_pairs(struct fx *f, cJSON *doc, va_list ap);
 
 /* The one number sql gives; fails the test when it gives none. */
 long long fx_number(struct cache *c, const char *sql);
